@@ -171,8 +171,12 @@ export interface PipelineGraph {
   parameters: PipelineParameter[];
   /** Metric names, in the order the metrics cell mentions them. */
   metrics: string[];
-  /** For each metric, the step that produces its value. */
-  metricSources: { [name: string]: string };
+  /**
+   * The metrics cell as a step of its own (named METRICS_STEP_NAME), run
+   * last: its inputs are the names the metrics cell uses, and its program
+   * reports every metric. Null when the notebook has no metrics cell.
+   */
+  metricsStep: PipelineStep | null;
   /** Cells with role `imports`, `functions`, `parameters`, `metrics`. */
   roleCells: { [role in Exclude<CellRole, 'skip'>]: number[] };
   /** Steps in notebook order. */
