@@ -1,30 +1,18 @@
 /**
  * One jest run, three projects: `core/` (pure, node env), `server-bridge/`
- * (node env; the test command runs jest on the bridge's own Node 24) and
- * `src/` (the extension, jsdom env with JupyterLab's test utilities).
+ * (node env) and `src/` (the extension, JupyterLab's jsdom env). The test
+ * command runs jest on the bridge's own Node 24, the one users get.
  */
-const jestJupyterLab = require('@jupyterlab/testutils/lib/jest-config');
+const jupyterlab = require('@jupyterlab/testutils/lib/jest-config')(__dirname);
 
-const esModules = [
-  '@codemirror',
-  '@jupyter/ydoc',
-  '@jupyter/react-components',
-  '@jupyter/web-components',
-  '@microsoft',
-  'exenv-es6',
-  'lib0',
-  'nanoid',
-  'vscode-ws-jsonrpc',
-  'y-protocols',
-  'y-websocket',
-  'yjs'
-].join('|');
+const tsJest = tsconfig => ['ts-jest', { tsconfig }];
 
-const tsJest = tsconfig => ['ts-jest', { tsconfig, isolatedModules: true }];
-
-const frontend = jestJupyterLab(__dirname);
+// Options that only the top level may carry.
+const { coverageReporters, coverageDirectory, reporters, testTimeout, testRegex, ...frontend } =
+  jupyterlab;
 
 module.exports = {
+  testTimeout: 20000,
   projects: [
     {
       displayName: 'core',
@@ -45,9 +33,10 @@ module.exports = {
       displayName: 'frontend',
       roots: ['<rootDir>/src'],
       testMatch: ['**/__tests__/**/*.spec.ts?(x)'],
-      automock: false,
-      collectCoverageFrom: ['src/**/*.{ts,tsx}'],
-      transformIgnorePatterns: [`/node_modules/(?!${esModules}).+`]
+      transform: {
+        ...frontend.transform,
+        '^.+\\.tsx?$': tsJest('<rootDir>/tsconfig.test.json')
+      }
     }
   ]
 };

@@ -1,0 +1,11 @@
+/** A mistake in how the command was called: printed, exit code 2. */
+export class UsageError extends Error {}
+
+export const USAGE = `usage: kubeflow-bridge <command> [options]
+
+commands:
+  serve [--host 127.0.0.1] [--port N] [--watch-stdin]
+                    run the bridge (secrets from the environment, see docs)
+  --version         print the version
+  --help            print this help
+`;

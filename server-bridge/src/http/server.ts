@@ -1,0 +1,96 @@
+/**
+ * The bridge's HTTP and WebSocket front door. Every request, the WebSocket
+ * upgrade included, must come from the Jupyter server extension (the secret)
+ * or a kernel (the kernel token); anything else gets 401 and a log line that
+ * names the method and path only, never a header.
+ */
+import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { AuthConfig, authenticate } from './auth';
+import { sendError } from './respond';
+import { Router } from './router';
+import { health } from './health';
+import { EventHub } from '../events/hub';
+import type { Logger } from '../log';
+import { ENGINES, VERSION } from '../version';
+
+export const EVENTS_PATH = '/api/events';
+
+export interface BridgeServer {
+  http: Server;
+  events: EventHub;
+  router: Router;
+  close(): Promise<void>;
+}
+
+export function createBridgeServer(auth: AuthConfig, log: Logger): BridgeServer {
+  const router = new Router().add('GET', '/api/health', health);
+  const events = new EventHub({ version: VERSION, engines: ENGINES }, log);
+
+  const http = createServer((req, res) => {
+    handle(req, res).catch(err => {
+      log.error('request failed', { method: req.method, path: pathOf(req), error: String(err) });
+      if (!res.headersSent) {
+        sendError(res, 500, 'internal error in the bridge');
+      } else {
+        res.destroy();
+      }
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const caller = authenticate(req.headers, auth);
+    const url = new URL(req.url ?? '/', 'http://bridge');
+    if (!caller) {
+      log.warning('unauthorized request', { method: req.method, path: url.pathname });
+      sendError(res, 401, 'not authenticated');
+      return;
+    }
+    const found = router.match(req.method ?? 'GET', url.pathname);
+    if (found === null) {
+      sendError(res, 404, `no such endpoint: ${url.pathname}`);
+      return;
+    }
+    if (found === 'method') {
+      sendError(res, 405, `method ${req.method} not allowed on ${url.pathname}`);
+      return;
+    }
+    await found.handler({ req, res, caller, params: found.params, url });
+  }
+
+  http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const path = pathOf(req);
+    const caller = authenticate(req.headers, auth);
+    if (!caller) {
+      log.warning('unauthorized request', { method: 'WEBSOCKET', path });
+      refuse(socket, 401, 'Unauthorized');
+      return;
+    }
+    if (path !== EVENTS_PATH) {
+      refuse(socket, 404, 'Not Found');
+      return;
+    }
+    events.server.handleUpgrade(req, socket, head, ws => events.accept(ws, caller));
+  });
+
+  return {
+    http,
+    events,
+    router,
+    close: () =>
+      new Promise<void>(resolve => {
+        events.close();
+        http.closeAllConnections();
+        http.close(() => resolve());
+      })
+  };
+}
+
+function pathOf(req: IncomingMessage): string {
+  // Only the path: a query string may carry a Jupyter token.
+  return new URL(req.url ?? '/', 'http://bridge').pathname;
+}
+
+function refuse(socket: Duplex, status: number, reason: string): void {
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}

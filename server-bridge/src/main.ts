@@ -1,0 +1,44 @@
+/** `kubeflow-bridge`: the bridge's command line. */
+import { serve } from './cli/serve';
+import { USAGE, UsageError } from './cli/usage';
+import { VERSION } from './version';
+
+type Command = (argv: string[], env: NodeJS.ProcessEnv) => Promise<number>;
+
+const COMMANDS: { [name: string]: Command } = { serve };
+
+export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === '--version' || command === 'version') {
+    process.stdout.write(`kubeflow-bridge ${VERSION}\n`);
+    return 0;
+  }
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(USAGE);
+    return command === undefined ? 2 : 0;
+  }
+  const run = COMMANDS[command];
+  if (!run) {
+    process.stderr.write(`kubeflow-bridge: unknown command '${command}'\n\n${USAGE}`);
+    return 2;
+  }
+  try {
+    return await run(rest, env);
+  } catch (err) {
+    if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`kubeflow-bridge ${command}: ${(err as Error).message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2), process.env).then(
+    code => process.exit(code),
+    err => {
+      process.stderr.write(`kubeflow-bridge: ${err instanceof Error ? err.stack : String(err)}\n`);
+      process.exit(1);
+    }
+  );
+}
