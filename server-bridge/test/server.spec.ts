@@ -43,7 +43,7 @@ describe('GET /api/health', () => {
     const res = await fetch(`http://${base}/api/health`, {
       headers: { Authorization: `Bearer ${KERNEL}` }
     });
-    expect((await res.json()).user).toBe('owner-user');
+    expect(((await res.json()) as { user: string }).user).toBe('owner-user');
   });
 
   it('refuses a request without the secret with 401 and logs no header', async () => {

@@ -7,16 +7,14 @@
 import { WebSocket, WebSocketServer } from 'ws';
 import type { Caller } from '../http/auth';
 import type { Logger } from '../log';
+import type { BridgeEventBase, HelloEvent } from '../../../core/src/protocol';
 
 export interface BridgeFacts {
   version: string;
   engines: readonly string[];
 }
 
-export interface BridgeEvent {
-  type: string;
-  [key: string]: unknown;
-}
+export type BridgeEvent = BridgeEventBase;
 
 /** Clients that miss this many pings in a row are dropped. */
 const PING_INTERVAL_MS = 30_000;
@@ -48,12 +46,13 @@ export class EventHub {
     socket.on('message', () => {
       // Clients only listen for now; a message is not an error.
     });
-    this.send(socket, {
+    const hello: HelloEvent = {
       type: 'hello',
       version: this.facts.version,
       engines: this.facts.engines,
       user: caller.user
-    });
+    };
+    this.send(socket, hello);
     this.log.info('events client connected', { user: caller.user, clients: this.size });
   }
 
@@ -72,7 +71,7 @@ export class EventHub {
     this.server.close();
   }
 
-  private send(socket: WebSocket, event: BridgeEvent): void {
+  private send(socket: WebSocket, event: BridgeEvent | HelloEvent): void {
     if (socket.readyState === WebSocket.OPEN) {
       socket.send(JSON.stringify(event));
     }

@@ -2,14 +2,9 @@
 import type { RouteContext } from './router';
 import { sendJson } from './respond';
 import { ENGINES, VERSION } from '../version';
-
-export interface Health {
-  version: string;
-  engines: readonly string[];
-  user: string;
-}
+import type { BridgeHealth } from '../../../core/src/protocol';
 
 export function health(ctx: RouteContext): void {
-  const body: Health = { version: VERSION, engines: ENGINES, user: ctx.caller.user };
+  const body: BridgeHealth = { version: VERSION, engines: ENGINES, user: ctx.caller.user };
   sendJson(ctx.res, 200, body);
 }

@@ -1,0 +1,18 @@
+"""jupyterlab-kubeflow: from notebook cells to production on Kubeflow."""
+
+from __future__ import annotations
+
+try:
+    from ._version import __version__
+except ImportError:  # a source tree that was never built
+    __version__ = "0.0.0-dev"
+
+
+def _jupyter_labextension_paths() -> list[dict[str, str]]:
+    return [{"src": "labextension", "dest": "jupyterlab-kubeflow"}]
+
+
+def _jupyter_server_extension_points() -> list[dict[str, object]]:
+    from .extension import KubeflowExtension
+
+    return [{"module": "jupyterlab_kubeflow", "app": KubeflowExtension}]

@@ -1,0 +1,63 @@
+"""The Jupyter server extension: start the bridge, route to it, stop it."""
+
+from __future__ import annotations
+
+import atexit
+import getpass
+import os
+
+from jupyter_server.extension.application import ExtensionApp
+from traitlets import Float
+
+from .handlers import handlers
+from .supervisor import Backoff, BridgeSupervisor
+
+# What kernels get, through their environment: where the bridge is and a
+# kernel token that acts as the server's owner. Never the bridge's secret.
+KERNEL_URL_ENV = "KUBEFLOW_BRIDGE_URL"
+KERNEL_TOKEN_ENV = "KUBEFLOW_BRIDGE_TOKEN"
+
+
+def server_owner() -> str:
+    """The user a kernel acts as: the hub user, else the OS account."""
+    return os.environ.get("JUPYTERHUB_USER") or getpass.getuser()
+
+
+class KubeflowExtension(ExtensionApp):
+    """Starts the bridge beside the server and proxies ``kubeflow/api`` to it."""
+
+    name = "jupyterlab_kubeflow"
+
+    startup_timeout = Float(30.0, config=True, help="Seconds to wait for the bridge at startup.")
+    restart_initial_delay = Float(0.5, config=True, help="First delay before a restart (s).")
+    restart_max_delay = Float(10.0, config=True, help="Longest delay between restarts (s).")
+
+    supervisor: BridgeSupervisor | None = None
+
+    def initialize_settings(self) -> None:
+        self.supervisor = BridgeSupervisor(
+            owner=server_owner(),
+            log=self.log,
+            backoff=Backoff(initial=self.restart_initial_delay, maximum=self.restart_max_delay),
+        )
+        self.serverapp.web_app.settings["kubeflow_bridge"] = self.supervisor
+        self.supervisor.start()
+        if self.supervisor.wait_until_up(self.startup_timeout) and self.supervisor.url:
+            # Kernels inherit the server's environment. Restarts reuse the
+            # port, so the URL stays valid unless the port was taken meanwhile.
+            os.environ[KERNEL_URL_ENV] = self.supervisor.url
+            os.environ[KERNEL_TOKEN_ENV] = self.supervisor.kernel_token
+        else:
+            self.log.error("kubeflow-bridge did not start within %ss; still trying", self.startup_timeout)
+        # Belt and braces for exits that skip stop_extension (the bridge also
+        # exits by itself when our end of its stdin closes).
+        atexit.register(self.supervisor.stop)
+
+    def initialize_handlers(self) -> None:
+        web_app = self.serverapp.web_app
+        web_app.add_handlers(".*$", handlers(web_app.settings["base_url"]))
+
+    async def stop_extension(self) -> None:
+        if self.supervisor is not None:
+            self.supervisor.stop()
+            self.log.info("kubeflow-bridge stopped")

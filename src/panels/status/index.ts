@@ -1,0 +1,2 @@
+export { StatusModel } from './model';
+export { StatusBody } from './body';

@@ -1,0 +1,25 @@
+/**
+ * What this extension offers other plugins: the bridge client and the live
+ * connection. Later plugins (pipeline, runs, tuning, deploy) depend on this
+ * token instead of opening sockets of their own.
+ */
+import { Token } from '@lumino/coreutils';
+import type { IBridgeClient } from './service/client';
+import type { BridgeConnection } from './service/connection';
+
+export const PLUGIN_ID = 'jupyterlab-kubeflow:plugin';
+
+export namespace CommandIDs {
+  export const openPanel = 'kubeflow:open-panel';
+  export const reconnect = 'kubeflow:reconnect';
+}
+
+export interface IKubeflowBridge {
+  readonly client: IBridgeClient;
+  readonly connection: BridgeConnection;
+}
+
+export const IKubeflowBridge = new Token<IKubeflowBridge>(
+  'jupyterlab-kubeflow:IKubeflowBridge',
+  'The Kubeflow bridge client and its live connection.'
+);
