@@ -126,6 +126,8 @@ export interface Problem {
   name?: string;
   /** The annotation or settings field at fault ("after", "resources.cpuLimit"). */
   field?: string;
+  /** 1-based line within the cell, when the problem is in its code. */
+  line?: number;
 }
 
 // ---------------------------------------------------------------------------
