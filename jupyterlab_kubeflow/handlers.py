@@ -12,6 +12,7 @@ from urllib.parse import parse_qsl, urlencode
 
 from jupyter_server.auth.decorator import authorized, ws_authenticated
 from jupyter_server.base.handlers import APIHandler, JupyterHandler
+from jupyter_server.base.websocket import WebSocketMixin
 from jupyter_server.utils import url_path_join
 from tornado import httpclient, web, websocket
 from tornado.ioloop import IOLoop
@@ -112,7 +113,7 @@ class BridgeProxyHandler(BridgeMixin, APIHandler):
     async def delete(self, path: str) -> None:
         await self._proxy(path)
 
-class BridgeEventsHandler(BridgeMixin, JupyterHandler, websocket.WebSocketHandler):
+class BridgeEventsHandler(BridgeMixin, WebSocketMixin, websocket.WebSocketHandler, JupyterHandler):
     """``{base_url}kubeflow/api/events``: the bridge's events, relayed both ways."""
 
     auth_resource = AUTH_RESOURCE
@@ -145,6 +146,7 @@ class BridgeEventsHandler(BridgeMixin, JupyterHandler, websocket.WebSocketHandle
             await result
 
     def open(self, *args: str, **kwargs: str) -> None:
+        super().open(*args, **kwargs)  # WebSocketMixin: keep-alive pings
         IOLoop.current().spawn_callback(self._pump)
 
     async def _pump(self) -> None:
