@@ -156,23 +156,29 @@ def write_value(fmt, value, path):
 
 def save_output(step, name, value, directory):
     os.makedirs(directory, exist_ok=True)
-    first = choose_format(value)
-    formats = [first]
-    if first == "pickle" and importable("cloudpickle"):
-        formats.append("cloudpickle")  # e.g. a dict holding a lambda
-    for fmt in formats:
-        path = os.path.join(directory, FILES[fmt])
+    fmt = choose_format(value)
+    try:
         try:
-            write_value(fmt, value, path)
-            break
+            write_value(fmt, value, os.path.join(directory, FILES[fmt]))
         except Exception as error:
-            failure = error
-            if os.path.exists(path):
-                os.remove(path)
-    else:
+            # A container holding notebook code (a dict of lambdas): pickle
+            # cannot find it in __main__, cloudpickle carries it by value.
+            if fmt != "pickle" or "__main__" not in str(error) \
+                    or not importable("cloudpickle"):
+                raise
+            remove(os.path.join(directory, FILES[fmt]))
+            fmt = "cloudpickle"
+            write_value(fmt, value, os.path.join(directory, FILES[fmt]))
+    except Exception as error:
+        remove(os.path.join(directory, FILES[fmt]))
         raise StepFailure("cannot save output %r of type %s from step %r: %s"
-                          % (name, type(value).__name__, step, failure))
+                          % (name, type(value).__name__, step, error))
     write_meta(directory, name, value, fmt)
+
+
+def remove(path):
+    if os.path.exists(path):
+        os.remove(path)
 
 
 def write_meta(directory, name, value, fmt):
