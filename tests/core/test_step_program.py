@@ -1,5 +1,6 @@
 """The step programs really run: real Python subprocesses, placeholders
 resolved as KFP's launcher would, artifacts handed from step to step."""
+import ast
 import json
 import os
 import pickle
@@ -193,3 +194,9 @@ def test_container_of_notebook_code_uses_cloudpickle(compile_graph, pipeline_roo
     meta, fns = load(str(tmp_path / "prep" / "fns"))
     assert (meta["format"], meta["type"]) == ("cloudpickle", "builtins.dict")
     assert fns["sq"](3) == 9 and fns["p"].k == 2
+
+
+def test_program_is_python_3_9(compile_graph):
+    _, docs = compile_graph(round_trip())
+    for executor in docs[0]["deploymentSpec"]["executors"].values():
+        ast.parse(executor["container"]["command"][3], feature_version=(3, 9))

@@ -136,6 +136,11 @@ function validateStep(
       fail(`uses undeclared parameter ${p}`, 'parameters', p);
     }
   }
+  for (const name of step.inputs) {
+    if (step.parameters.includes(name)) {
+      fail(`${name} is both a parameter and an input`, 'inputs', name);
+    }
+  }
   for (const name of [...step.inputs, ...step.outputs]) {
     if (!PY_IDENTIFIER.test(name)) {
       fail(`${JSON.stringify(name)} is not a Python name`, 'inputs', name);

@@ -58,6 +58,14 @@ describe('CompileError', () => {
     expect([e.step, e.variable, e.field]).toEqual(['load_data', 'nope', 'parameters']);
   });
 
+  it('refuses a name that is both parameter and input', () => {
+    const e = errorOf(g => {
+      g.parameters.push({ name: 'data', type: 'int', default: 1, cell: 1 });
+      g.steps[1].parameters.push('data');
+    });
+    expect(e.message).toBe('step train: data is both a parameter and an input');
+  });
+
   it('names an input without producer', () => {
     let e = errorOf(g => (g.steps[1].sources = {}));
     expect(e.message).toBe('step train: input data has no producing step');
