@@ -8,7 +8,7 @@ from google.protobuf import json_format
 from kfp.kubernetes import kubernetes_executor_config_pb2
 from kfp.pipeline_spec import pipeline_spec_pb2
 
-from ir_graphs import METRICS, graph, one_step, param, round_trip, step
+from ir_graphs import graph, one_step, param, round_trip, step
 
 
 def with_settings():
@@ -91,4 +91,3 @@ def test_compile_errors_reach_the_cli(compile_error):
     g = explicit_after()
     g["steps"][2]["after"] = ["ghost"]
     assert "step Final_Step: depends on unknown step ghost" in compile_error(g)
-    assert METRICS == "pipeline-metrics"
