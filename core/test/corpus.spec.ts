@@ -28,8 +28,6 @@ function problemView(problem: Problem, expected: ExpectedProblem | undefined) {
   }
   if (expected?.match !== undefined) {
     view.match = problem.message.includes(expected.match) ? expected.match : problem.message;
-  } else {
-    view.message = problem.message;
   }
   return view;
 }

@@ -38,6 +38,7 @@ export function cellFacts(code: string, tree: Tree = parseCell(code)): CellFacts
 class Walker extends Tracker {
   run(tree: Tree): CellFacts {
     this.visit(tree.topNode, MODULE);
+    this.facts.syntaxError = this.firstError(tree);
     return this.finish();
   }
 
@@ -66,16 +67,17 @@ class Walker extends Tracker {
     nodes.forEach(node => this.visit(node, scope));
   }
 
-  private conditionally(run: () => void): void {
-    this.depth++;
-    run();
-    this.depth--;
+  private firstError(tree: Tree): number | null {
+    const cursor = tree.cursor();
+    do {
+      if (cursor.type.isError) {
+        return this.line(cursor.from);
+      }
+    } while (cursor.next());
+    return null;
   }
 
   visit(node: SyntaxNode, scope: Scope): void {
-    if (node.type.isError && this.facts.syntaxError === null) {
-      this.facts.syntaxError = this.line(node.from);
-    }
     if (COMPREHENSIONS.has(node.name)) {
       this.comprehension(children(node).slice(1, -1), scope);
       return;
@@ -151,6 +153,11 @@ class Walker extends Tracker {
         return this.definition(node, scope);
       case 'LambdaExpression':
         return this.lambda(node, scope);
+      case 'Body':
+        if (this.depth > 0 && scope.kind === 'module') {
+          // Each branch is a block of its own: `if` and `else` do not see each other.
+          return this.conditionally(() => this.visitAll(children(node), scope));
+        }
     }
     this.visitAll(children(node), scope);
   }
@@ -365,6 +372,7 @@ class Walker extends Tracker {
     let pending: SyntaxNode[] = [];
     // Everything but the first iterable may run zero times: maybe bindings.
     this.depth++;
+    this.blocks.push(new Set());
     for (const item of items.slice(firstFor)) {
       if (item.name === 'for' || item.name === 'async') {
         mode = 'targets';
@@ -387,6 +395,7 @@ class Walker extends Tracker {
       }
     }
     this.visitAll(element, inner);
+    this.blocks.pop();
     this.depth--;
   }
 }

@@ -60,6 +60,11 @@ export class Tracker {
   protected mentionedSet = new Set<string>();
   protected everBound = new Set<string>();
   protected exceptNames = new Set<string>();
+  /**
+   * Names bound inside each enclosing conditional block: sure for the rest
+   * of that block (`for x in xs: print(x)`), only maybe after it.
+   */
+  protected blocks: Array<Set<string>> = [];
   protected deferred: Array<{ name: string; line: number }> = [];
   protected deferredChanges = new Set<string>();
   protected depth = 0;
@@ -87,6 +92,23 @@ export class Tracker {
       facts.changes.delete(name);
     }
     return facts;
+  }
+
+  protected isSure(name: string): boolean {
+    return (
+      this.facts.definite.has(name) ||
+      this.exceptNames.has(name) ||
+      this.blocks.some(block => block.has(name))
+    );
+  }
+
+  /** Run `body` as a conditional block: its bindings are maybes outside it. */
+  protected conditionally(body: () => void): void {
+    this.depth++;
+    this.blocks.push(new Set());
+    body();
+    this.blocks.pop();
+    this.depth--;
   }
 
   protected addUse(name: string, line: number, soft: boolean): void {
@@ -150,12 +172,12 @@ export class Tracker {
       if (this.topDef) {
         this.facts.functionUses.get(this.topDef)?.add(name);
       }
-      if (this.facts.definite.has(name) || this.exceptNames.has(name)) {
+      if (this.isSure(name)) {
         this.deferred.pop();
       }
     } else if (where === 'now') {
       this.mention(name);
-      if (this.facts.definite.has(name) || this.exceptNames.has(name)) {
+      if (this.isSure(name)) {
         return;
       }
       this.addUse(name, line, this.facts.maybe.has(name));
@@ -181,6 +203,7 @@ export class Tracker {
     } else if (!this.facts.definite.has(name)) {
       this.facts.passThrough.add(name);
       this.facts.maybe.add(name);
+      this.blocks[this.blocks.length - 1]?.add(name);
     }
   }
 
