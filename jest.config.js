@@ -7,6 +7,27 @@ const jupyterlab = require('@jupyterlab/testutils/lib/jest-config')(__dirname);
 
 const tsJest = tsconfig => ['ts-jest', { tsconfig }];
 
+// JupyterLab and its dependencies ship ES modules; babel-jest turns them
+// into CommonJS for jest 29.
+const esModules = [
+  '@codemirror',
+  '@jupyter/ydoc',
+  '@jupyter/react-components',
+  '@jupyter/web-components',
+  '@jupyterlab/',
+  '@lezer',
+  '@marijn',
+  '@microsoft',
+  'exenv-es6',
+  'lib0',
+  'marked',
+  'nanoid',
+  'vscode-ws-jsonrpc',
+  'y-protocols',
+  'y-websocket',
+  'yjs'
+].join('|');
+
 // Options that only the top level may carry.
 const { coverageReporters, coverageDirectory, reporters, testTimeout, testRegex, ...frontend } =
   jupyterlab;
@@ -36,7 +57,8 @@ module.exports = {
       transform: {
         ...frontend.transform,
         '^.+\\.tsx?$': tsJest('<rootDir>/tsconfig.test.json')
-      }
+      },
+      transformIgnorePatterns: [`/node_modules/(?!${esModules}).+`]
     }
   ]
 };

@@ -14,9 +14,11 @@ import { BridgeClient } from './service/client';
 import { BridgeConnection } from './service/connection';
 import { createSidebar } from './panels/sidebar';
 import { kubeflowIcon } from './icons';
-import { CommandIDs, IKubeflowBridge, PLUGIN_ID } from './tokens';
+import { INotebookTracker } from '@jupyterlab/notebook';
+import { PipelineTracker } from './pipeline/tracker';
+import { CommandIDs, IKubeflowBridge, IPipelineTracker, PIPELINE_PLUGIN_ID, PLUGIN_ID } from './tokens';
 
-export { IKubeflowBridge } from './tokens';
+export { IKubeflowBridge, IPipelineTracker } from './tokens';
 
 /** Backoff settings in schema/plugin.json, in seconds. */
 interface IReconnectSettings {
@@ -84,4 +86,15 @@ const plugin: JupyterFrontEndPlugin<IKubeflowBridge> = {
   }
 };
 
-export default [plugin];
+/** The live pipeline model of every open notebook; views build on it. */
+const pipelines: JupyterFrontEndPlugin<IPipelineTracker> = {
+  id: PIPELINE_PLUGIN_ID,
+  description: 'The pipeline model (annotations, live step graph) of each open notebook.',
+  autoStart: true,
+  provides: IPipelineTracker,
+  requires: [INotebookTracker],
+  activate: (_app: JupyterFrontEnd, notebooks: INotebookTracker): IPipelineTracker =>
+    new PipelineTracker(notebooks)
+};
+
+export default [plugin, pipelines];

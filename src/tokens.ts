@@ -6,8 +6,10 @@
 import { Token } from '@lumino/coreutils';
 import type { IBridgeClient } from './service/client';
 import type { BridgeConnection } from './service/connection';
+import type { PipelineTracker } from './pipeline/tracker';
 
 export const PLUGIN_ID = 'jupyterlab-kubeflow:plugin';
+export const PIPELINE_PLUGIN_ID = 'jupyterlab-kubeflow:pipeline';
 
 export namespace CommandIDs {
   export const openPanel = 'kubeflow:open-panel';
@@ -22,4 +24,12 @@ export interface IKubeflowBridge {
 export const IKubeflowBridge = new Token<IKubeflowBridge>(
   'jupyterlab-kubeflow:IKubeflowBridge',
   'The Kubeflow bridge client and its live connection.'
+);
+
+/** The pipeline model of every open notebook. */
+export type IPipelineTracker = PipelineTracker;
+
+export const IPipelineTracker = new Token<IPipelineTracker>(
+  'jupyterlab-kubeflow:IPipelineTracker',
+  'The pipeline (annotations and live step graph) of each open notebook.'
 );
