@@ -4,7 +4,7 @@
  * re-parses only the cell that changed.
  */
 import type { Tree } from '@lezer/common';
-import { blankMagics, MagicProblem } from './blank';
+import { blankMagics, MagicProblem } from '../magics';
 import { cellFacts, CellFacts, parseCell } from './scope';
 import { lineIndex } from './syntax';
 

@@ -12,7 +12,7 @@
  * step sees; every other magic or shell line is a warning, because the step
  * runs without it. `%%time`, `%%timeit`, `%%capture`, `%%prun` cells and
  * `%time stmt` lines keep their Python, as the compiler's step program does
- * (compile/magics.ts): the two must agree on what a step runs.
+ * (compile/magics.ts uses this same function, so the two cannot disagree).
  */
 
 export interface MagicProblem {
