@@ -8,7 +8,8 @@ const jupyterlab = require('@jupyterlab/testutils/lib/jest-config')(__dirname);
 const tsJest = tsconfig => ['ts-jest', { tsconfig }];
 
 // JupyterLab and its dependencies ship ES modules; babel-jest turns them
-// into CommonJS for jest 29.
+// into CommonJS for jest 29. (`yaml` too: in jsdom it resolves to its ES
+// module browser build, which the compiler pulls in.)
 const esModules = [
   '@codemirror',
   '@jupyter/ydoc',
@@ -25,6 +26,7 @@ const esModules = [
   'vscode-ws-jsonrpc',
   'y-protocols',
   'y-websocket',
+  'yaml',
   'yjs'
 ].join('|');
 

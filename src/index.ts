@@ -12,10 +12,11 @@ import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { BridgeClient } from './service/client';
 import { BridgeConnection } from './service/connection';
-import { createSidebar } from './panels/sidebar';
+import { addSection, createSidebar } from './panels/sidebar';
 import { kubeflowIcon } from './icons';
 import { INotebookTracker } from '@jupyterlab/notebook';
 import { PipelineTracker } from './pipeline/tracker';
+import pipelinePanel from './panels/pipeline/plugin';
 import { CommandIDs, IKubeflowBridge, IPipelineTracker, PIPELINE_PLUGIN_ID, PLUGIN_ID } from './tokens';
 
 export { IKubeflowBridge, IPipelineTracker } from './tokens';
@@ -82,7 +83,11 @@ const plugin: JupyterFrontEndPlugin<IKubeflowBridge> = {
     palette?.addItem({ command: CommandIDs.reconnect, category });
 
     connection.start();
-    return { client, connection };
+    return {
+      client,
+      connection,
+      addSection: (widget, rank) => addSection(sidebar, widget, rank)
+    };
   }
 };
 
@@ -97,4 +102,4 @@ const pipelines: JupyterFrontEndPlugin<IPipelineTracker> = {
     new PipelineTracker(notebooks)
 };
 
-export default [plugin, pipelines];
+export default [plugin, pipelines, pipelinePanel];

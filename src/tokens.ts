@@ -4,6 +4,7 @@
  * token instead of opening sockets of their own.
  */
 import { Token } from '@lumino/coreutils';
+import type { Widget } from '@lumino/widgets';
 import type { IBridgeClient } from './service/client';
 import type { BridgeConnection } from './service/connection';
 import type { PipelineTracker } from './pipeline/tracker';
@@ -19,6 +20,11 @@ export namespace CommandIDs {
 export interface IKubeflowBridge {
   readonly client: IBridgeClient;
   readonly connection: BridgeConnection;
+  /**
+   * Add a section to the Kubeflow panel. Sections stack by rank, lowest
+   * first (the bridge status is 100); `widget.title.label` is its heading.
+   */
+  addSection(widget: Widget, rank: number): void;
 }
 
 export const IKubeflowBridge = new Token<IKubeflowBridge>(

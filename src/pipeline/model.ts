@@ -13,7 +13,12 @@ import type { ICellModel } from '@jupyterlab/cells';
 import type { INotebookModel } from '@jupyterlab/notebook';
 import type { IDisposable } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
-import { readCellAnnotation, readPipelineSettings } from '../../core/src/annotations';
+import {
+  NotebookAnnotations,
+  readAnnotations,
+  readCellAnnotation,
+  readPipelineSettings
+} from '../../core/src/annotations';
 import { createAnalyzer } from '../../core/src/analysis';
 import { convertKaleAnnotations } from '../../core/src/kale';
 import {
@@ -69,6 +74,14 @@ export class PipelineModel implements IDisposable {
    */
   get enabled(): boolean {
     return this._enabled;
+  }
+
+  /**
+   * Which annotations the graph was read from: ours (`kubeflow`), Kale's
+   * tags (no cell has ours yet), or none.
+   */
+  get dialect(): NotebookAnnotations['dialect'] {
+    return this._dialect;
   }
 
   get isDisposed(): boolean {
@@ -228,6 +241,7 @@ export class PipelineModel implements IDisposable {
           c.metadata[METADATA_KEY] !== undefined ||
           (Array.isArray(c.metadata.tags) && c.metadata.tags.length > 0)
       );
+    this._dialect = readAnnotations(snapshot).dialect;
     this._graph = this._analyzer.analyze(snapshot, { defaultName: this.options.defaultName() });
     this._changed.emit(this._graph);
   }
@@ -235,6 +249,7 @@ export class PipelineModel implements IDisposable {
   private _analyzer = createAnalyzer();
   private _graph: PipelineGraph | null = null;
   private _enabled = false;
+  private _dialect: NotebookAnnotations['dialect'] = 'none';
   private _timer: ReturnType<typeof setTimeout> | null = null;
   private _watched = new WeakSet<ICellModel>();
   private _disposed = false;
