@@ -1,0 +1,2 @@
+export { cellsPlugin, CELLS_PLUGIN_ID } from './plugin';
+export { CellCommandIDs } from './commands';
