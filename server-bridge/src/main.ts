@@ -35,9 +35,21 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
   }
 }
 
+/**
+ * Exit once stdout and stderr are flushed. Node writes to a full pipe
+ * asynchronously, so a bare `process.exit` would cut `compile`'s YAML off
+ * at 64 KiB when a reader (CI, pytest) is slower than us.
+ */
+function exitWhenFlushed(code: number): void {
+  let pending = 2;
+  const done = () => --pending === 0 && process.exit(code);
+  process.stdout.write('', done);
+  process.stderr.write('', done);
+}
+
 if (require.main === module) {
   main(process.argv.slice(2), process.env).then(
-    code => process.exit(code),
+    code => exitWhenFlushed(code),
     err => {
       process.stderr.write(`kubeflow-bridge: ${err instanceof Error ? err.stack : String(err)}\n`);
       process.exit(1);
