@@ -5,10 +5,10 @@ import copy
 import kfp
 import pytest
 from google.protobuf import json_format
-from kfp.kubernetes import kubernetes_executor_config_pb2
 from kfp.pipeline_spec import pipeline_spec_pb2
 
 from ir_graphs import graph, one_step, param, round_trip, step
+from kfp_validate import validate_ir
 
 
 def with_settings():
@@ -45,20 +45,7 @@ FIXTURES = {
 @pytest.mark.parametrize("name", sorted(FIXTURES))
 def test_ir_parses_strictly(name, compile_graph):
     text, docs = compile_graph(FIXTURES[name]())
-    spec = json_format.ParseDict(docs[0], pipeline_spec_pb2.PipelineSpec())
-    assert spec.schema_version == "2.1.0"
-    for label, executor in docs[0]["deploymentSpec"]["executors"].items():
-        json_format.ParseDict(
-            executor, pipeline_spec_pb2.PipelineDeploymentConfig.ExecutorSpec())
-    if len(docs) > 1:
-        platform = json_format.ParseDict(docs[1], pipeline_spec_pb2.PlatformSpec())
-        executors = docs[1]["platforms"]["kubernetes"]["deploymentSpec"]["executors"]
-        for config in executors.values():
-            json_format.ParseDict(
-                config, kubernetes_executor_config_pb2.KubernetesExecutorConfig())
-        assert "kubernetes" in platform.platforms
-    component = kfp.components.load_component_from_text(text)
-    assert component.name == docs[0]["pipelineInfo"]["name"]
+    assert validate_ir(text) == docs
 
 
 def test_sdk_sees_parameters_and_platform(compile_graph):
