@@ -1,0 +1,53 @@
+/**
+ * The run history's SQL. `PRAGMA user_version` holds SCHEMA_VERSION; a
+ * later version adds a migration here instead of editing these tables.
+ *
+ * Times are integers (ms since the epoch) so attempt intervals compare
+ * exactly; structured fields are JSON text.
+ */
+export const SCHEMA_VERSION = 1;
+
+export const SCHEMA = `
+CREATE TABLE IF NOT EXISTS runs (
+  id          TEXT PRIMARY KEY,
+  notebook    TEXT,
+  pipeline    TEXT NOT NULL,
+  state       TEXT NOT NULL,
+  params      TEXT NOT NULL,
+  options     TEXT NOT NULL,
+  created_at  INTEGER NOT NULL,
+  started_at  INTEGER,
+  finished_at INTEGER,
+  error       TEXT,
+  metrics     TEXT,
+  root        TEXT NOT NULL,
+  user        TEXT,
+  rerun_of    TEXT,
+  -- the compiled PipelineSpec, so a rerun repeats exactly this program
+  ir          TEXT NOT NULL,
+  -- host:pid of the engine driving the run (see Store.recover)
+  owner       TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS runs_by_notebook ON runs (notebook, created_at);
+
+CREATE TABLE IF NOT EXISTS tasks (
+  run_id       TEXT NOT NULL REFERENCES runs (id),
+  name         TEXT NOT NULL,
+  position     INTEGER NOT NULL,
+  state        TEXT NOT NULL,
+  attempts     INTEGER NOT NULL DEFAULT 0,
+  started_at   INTEGER,
+  finished_at  INTEGER,
+  cache_key    TEXT,
+  cached       INTEGER NOT NULL DEFAULT 0,
+  cached_from  TEXT,
+  error        TEXT,
+  logs         TEXT,
+  outputs      TEXT,
+  dependencies TEXT NOT NULL,
+  history      TEXT NOT NULL DEFAULT '[]',
+  pid          INTEGER,
+  PRIMARY KEY (run_id, name)
+);
+CREATE INDEX IF NOT EXISTS tasks_by_cache_key ON tasks (cache_key, state);
+`;
