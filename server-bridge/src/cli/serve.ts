@@ -5,10 +5,17 @@
  *   KUBEFLOW_BRIDGE_SECRET        required; shared with the Jupyter server extension
  *   KUBEFLOW_BRIDGE_KERNEL_TOKEN  optional; lets kernels call as the owner
  *   KUBEFLOW_BRIDGE_OWNER         the owner's user name (default: $USER)
+ * Options: --data-dir DIR (run history and artifacts; default
+ * `$JUPYTER_DATA_DIR/kubeflow`, else the platform's Jupyter data dir +
+ * `/kubeflow`), --root-dir DIR (notebook paths are relative to it: Jupyter's
+ * root_dir; default the working directory).
  * Once listening it prints one JSON line on stdout:
  *   {"event": "listening", "host": "127.0.0.1", "port": 43121}
  */
+import { homedir } from 'node:os';
+import { join, resolve as resolvePath } from 'node:path';
 import { parseArgs } from 'node:util';
+import { LocalEngine } from '../engines/local/engine';
 import { createBridgeServer } from '../http/server';
 import { createLogger } from '../log';
 import { VERSION } from '../version';
@@ -25,7 +32,9 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<num
     options: {
       host: { type: 'string', default: '127.0.0.1' },
       port: { type: 'string', default: '0' },
-      'watch-stdin': { type: 'boolean', default: false }
+      'watch-stdin': { type: 'boolean', default: false },
+      'data-dir': { type: 'string' },
+      'root-dir': { type: 'string' }
     },
     strict: true
   });
@@ -42,13 +51,26 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<num
     throw new UsageError('KUBEFLOW_BRIDGE_SECRET must be set to a random string of 16 or more characters');
   }
   const log = createLogger();
+  const dataDir = resolvePath(values['data-dir'] ?? defaultDataDir(env));
+  const rootDir = resolvePath(values['root-dir'] ?? process.cwd());
+  let engine: LocalEngine | undefined;
+  let engineError: string | undefined;
+  try {
+    engine = new LocalEngine({ dataDir, rootDir });
+    log.info('local engine ready', { dataDir, rootDir, journal: engine.store.journalMode, interrupted: engine.store.recovered.length });
+  } catch (err) {
+    // The bridge still serves health and the events socket; runs say why not.
+    engineError = (err as Error).message;
+    log.error('local engine unavailable', { dataDir, error: engineError });
+  }
   const bridge = createBridgeServer(
     {
       secret,
       kernelToken: env.KUBEFLOW_BRIDGE_KERNEL_TOKEN ?? '',
       owner: env.KUBEFLOW_BRIDGE_OWNER || env.USER || 'owner'
     },
-    log
+    log,
+    { engine, engineError }
   );
 
   return new Promise<number>(resolve => {
@@ -59,7 +81,11 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<num
       }
       stopping = true;
       log.info('bridge stopping', { reason });
-      void bridge.close().then(() => resolve(code));
+      // Runs in progress are stopped and recorded as interrupted first.
+      void (engine?.shutdown() ?? Promise.resolve())
+        .catch(err => log.error('engine shutdown failed', { error: String(err) }))
+        .then(() => bridge.close())
+        .then(() => resolve(code));
     };
 
     bridge.http.once('error', (err: NodeJS.ErrnoException) => {
@@ -88,4 +114,19 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<num
       process.stdin.resume();
     }
   });
+}
+
+/** Jupyter's data dir (as `jupyter --data-dir` says) + `/kubeflow`. */
+export function defaultDataDir(env: NodeJS.ProcessEnv): string {
+  if (env.JUPYTER_DATA_DIR) {
+    return join(env.JUPYTER_DATA_DIR, 'kubeflow');
+  }
+  const home = env.HOME || homedir();
+  if (process.platform === 'darwin') {
+    return join(home, 'Library', 'Jupyter', 'kubeflow');
+  }
+  if (process.platform === 'win32') {
+    return join(env.APPDATA || join(home, 'AppData', 'Roaming'), 'jupyter', 'kubeflow');
+  }
+  return join(env.XDG_DATA_HOME || join(home, '.local', 'share'), 'jupyter', 'kubeflow');
 }

@@ -8,9 +8,11 @@ import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http
 import type { Duplex } from 'node:stream';
 import { AuthConfig, authenticate } from './auth';
 import { sendError } from './respond';
-import { Router } from './router';
+import { RouteContext, Router } from './router';
 import { health } from './health';
 import { EventHub } from '../events/hub';
+import type { LocalEngine } from '../engines/local/engine';
+import { addRunRoutes } from './runs';
 import type { Logger } from '../log';
 import { ENGINES, VERSION } from '../version';
 
@@ -23,9 +25,26 @@ export interface BridgeServer {
   close(): Promise<void>;
 }
 
-export function createBridgeServer(auth: AuthConfig, log: Logger): BridgeServer {
+export interface BridgeServerOptions {
+  /** The local engine: `/api/runs`, and its run and task events on the socket. */
+  engine?: LocalEngine;
+  /** Why there is no engine (e.g. a Node without node:sqlite): runs answer 503 saying so. */
+  engineError?: string;
+}
+
+export function createBridgeServer(auth: AuthConfig, log: Logger, options: BridgeServerOptions = {}): BridgeServer {
   const router = new Router().add('GET', '/api/health', health);
   const events = new EventHub({ version: VERSION, engines: ENGINES }, log);
+  const unsubscribe = options.engine?.onEvent(event => events.publish(event));
+  if (options.engine) {
+    addRunRoutes(router, options.engine);
+  } else if (options.engineError) {
+    const unavailable = (ctx: RouteContext) =>
+      sendError(ctx.res, 503, `the local engine is unavailable: ${options.engineError}`);
+    for (const method of ['GET', 'POST']) {
+      router.add(method, '/api/runs', unavailable).add(method, '/api/runs/:id', unavailable);
+    }
+  }
 
   const http = createServer((req, res) => {
     handle(req, res).catch(err => {
@@ -79,6 +98,7 @@ export function createBridgeServer(auth: AuthConfig, log: Logger): BridgeServer 
     router,
     close: () =>
       new Promise<void>(resolve => {
+        unsubscribe?.();
         events.close();
         http.closeAllConnections();
         http.close(() => resolve());

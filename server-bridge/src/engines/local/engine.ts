@@ -121,7 +121,12 @@ export class LocalEngine {
   }
 
   followLogs(id: string, task: string, options: { tail?: number; signal?: AbortSignal } = {}): AsyncGenerator<string> {
-    return followLog(this.store, this.require(id), task, options);
+    const run = this.require(id);
+    if (!run.tasks.some(t => t.name === task)) {
+      // Checked now, not at the first chunk: the API has not answered yet.
+      throw new EngineError(`run ${id} has no task ${task}`, 404);
+    }
+    return followLog(this.store, run, task, options);
   }
 
   outputs(id: string): { run: string; state: string; metrics: RunRecord['metrics']; tasks: { [task: string]: TaskOutputs | null } } {
