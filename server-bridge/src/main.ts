@@ -1,13 +1,14 @@
 /** `kubeflow-bridge`: the bridge's command line. */
 import { analyze } from './cli/analyze';
 import { compile } from './cli/compile';
+import { run } from './cli/run';
 import { serve } from './cli/serve';
 import { USAGE, UsageError } from './cli/usage';
 import { VERSION } from './version';
 
 type Command = (argv: string[], env: NodeJS.ProcessEnv) => Promise<number>;
 
-const COMMANDS: { [name: string]: Command } = { serve, analyze, compile };
+const COMMANDS: { [name: string]: Command } = { serve, analyze, compile, run };
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const [command, ...rest] = argv;

@@ -4,12 +4,15 @@ export class UsageError extends Error {}
 export const USAGE = `usage: kubeflow-bridge <command> [options]
 
 commands:
-  serve [--host 127.0.0.1] [--port N] [--watch-stdin]
+  serve [--host 127.0.0.1] [--port N] [--watch-stdin] [--data-dir DIR] [--root-dir DIR]
                     run the bridge (secrets from the environment, see docs)
   analyze NOTEBOOK [--json]
                     steps, inputs, outputs and problems; exit 1 on errors
   compile NOTEBOOK [-o FILE]
                     KFP v2 IR YAML to stdout or FILE; exit 1 on errors
+  run NOTEBOOK [--param name=value ...] [--no-cache] [--json] [--python PATH]
+      [--data-dir DIR] [--parallelism N] [--timeout SECONDS]
+                    run the pipeline on this machine; exit 0 only if it succeeded
   --version         print the version
   --help            print this help
 `;
