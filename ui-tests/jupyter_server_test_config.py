@@ -17,3 +17,7 @@ c.KubeflowExtension.restart_max_delay = 3.0  # noqa: F821
 
 # The tests find the bridge as a child of this server process.
 Path(__file__).with_name(".jupyter-server.pid").write_text(str(os.getpid()))
+
+# Real-time collaboration (jupyter-collaboration): forget a closed document
+# quickly, so each test's pages start from the file on disk.
+c.YDocExtension.document_cleanup_delay = 1  # noqa: F821
