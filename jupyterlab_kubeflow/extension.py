@@ -5,7 +5,9 @@ from __future__ import annotations
 import atexit
 import getpass
 import os
+import sys
 
+from jupyter_core.paths import jupyter_data_dir
 from jupyter_server.extension.application import ExtensionApp
 from traitlets import Float
 
@@ -39,6 +41,10 @@ class KubeflowExtension(ExtensionApp):
             owner=server_owner(),
             log=self.log,
             backoff=Backoff(initial=self.restart_initial_delay, maximum=self.restart_max_delay),
+            root_dir=os.path.abspath(self.serverapp.root_dir),
+            data_dir=os.path.join(jupyter_data_dir(), "kubeflow"),
+            # The server's Python is the default kernel's: steps see its packages.
+            python=sys.executable,
         )
         self.serverapp.web_app.settings["kubeflow_bridge"] = self.supervisor
         self.supervisor.start()

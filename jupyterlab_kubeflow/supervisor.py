@@ -64,6 +64,9 @@ class BridgeSupervisor:
         log: logging.Logger,
         backoff: Backoff = Backoff(),
         extra_env: dict[str, str] | None = None,
+        root_dir: str | None = None,
+        data_dir: str | None = None,
+        python: str | None = None,
     ) -> None:
         self.secret = secrets.token_urlsafe(32)
         self.kernel_token = secrets.token_urlsafe(32)
@@ -71,6 +74,12 @@ class BridgeSupervisor:
         self.log = log
         self.backoff = backoff
         self.extra_env = dict(extra_env or {})
+        # The local engine: notebook paths are relative to root_dir (Jupyter's),
+        # run history lives in data_dir, steps run with python by default.
+        self.serve_options: list[str] = []
+        for flag, value in (("--root-dir", root_dir), ("--data-dir", data_dir), ("--python", python)):
+            if value:
+                self.serve_options += [flag, value]
         self.port: int | None = None
         self.pid: int | None = None
         self.restarts = 0
@@ -140,7 +149,13 @@ class BridgeSupervisor:
         env["KUBEFLOW_BRIDGE_KERNEL_TOKEN"] = self.kernel_token
         env["KUBEFLOW_BRIDGE_OWNER"] = self.owner
         argv = bridge_command(
-            "serve", "--host", "127.0.0.1", "--port", str(self._preferred_port), "--watch-stdin"
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self._preferred_port),
+            "--watch-stdin",
+            *self.serve_options,
         )
         try:
             proc = subprocess.Popen(

@@ -8,7 +8,8 @@
  * Options: --data-dir DIR (run history and artifacts; default
  * `$JUPYTER_DATA_DIR/kubeflow`, else the platform's Jupyter data dir +
  * `/kubeflow`), --root-dir DIR (notebook paths are relative to it: Jupyter's
- * root_dir; default the working directory).
+ * root_dir; default the working directory), --python PATH (the interpreter
+ * that runs steps unless a run names one; default `python3` on PATH).
  * Once listening it prints one JSON line on stdout:
  *   {"event": "listening", "host": "127.0.0.1", "port": 43121}
  */
@@ -34,7 +35,8 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<num
       port: { type: 'string', default: '0' },
       'watch-stdin': { type: 'boolean', default: false },
       'data-dir': { type: 'string' },
-      'root-dir': { type: 'string' }
+      'root-dir': { type: 'string' },
+      python: { type: 'string' }
     },
     strict: true
   });
@@ -56,7 +58,7 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<num
   let engine: LocalEngine | undefined;
   let engineError: string | undefined;
   try {
-    engine = new LocalEngine({ dataDir, rootDir });
+    engine = new LocalEngine({ dataDir, rootDir, python: values.python });
     log.info('local engine ready', { dataDir, rootDir, journal: engine.store.journalMode, interrupted: engine.store.recovered.length });
   } catch (err) {
     // The bridge still serves health and the events socket; runs say why not.
