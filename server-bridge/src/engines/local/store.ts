@@ -11,38 +11,10 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { SCHEMA, SCHEMA_VERSION } from './schema';
 import { Database, JournalMode, openDatabase, probeWal } from './sqlite';
+import { json, num, parse, Row, RUN_COLUMNS, runOf, TASK_COLUMNS, taskOf } from './rows';
 import type { RunRecord, RunWithTasks, TaskRecord } from './types';
 
 export const DB_FILE = 'runs.sqlite';
-
-type Row = { [column: string]: unknown };
-
-const json = (value: unknown): string | null => (value === null || value === undefined ? null : JSON.stringify(value));
-const parse = <T>(text: unknown, fallback: T): T => (typeof text === 'string' ? (JSON.parse(text) as T) : fallback);
-const num = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
-
-const RUN_COLUMNS: { [key in keyof RunRecord]?: [string, (v: unknown) => unknown] } = {
-  state: ['state', v => v],
-  startedAt: ['started_at', v => v],
-  finishedAt: ['finished_at', v => v],
-  error: ['error', json],
-  metrics: ['metrics', json]
-};
-
-const TASK_COLUMNS: { [key in keyof TaskRecord]?: [string, (v: unknown) => unknown] } = {
-  state: ['state', v => v],
-  attempts: ['attempts', v => v],
-  startedAt: ['started_at', v => v],
-  finishedAt: ['finished_at', v => v],
-  cacheKey: ['cache_key', v => v],
-  cached: ['cached', v => (v ? 1 : 0)],
-  cachedFrom: ['cached_from', json],
-  error: ['error', json],
-  logs: ['logs', json],
-  outputs: ['outputs', json],
-  attemptHistory: ['history', json],
-  pid: ['pid', v => v]
-};
 
 /** This engine's identity in `runs.owner`: a run is ours while we live. */
 export const OWNER = `${hostname()}:${process.pid}`;
@@ -280,43 +252,4 @@ export function processAlive(pid: number): boolean {
   } catch {
     return true;
   }
-}
-
-function runOf(row: Row): RunRecord {
-  return {
-    id: String(row.id),
-    notebook: row.notebook === null ? null : String(row.notebook),
-    pipeline: String(row.pipeline),
-    state: row.state as RunRecord['state'],
-    parameters: parse(row.params, {}),
-    options: parse(row.options, {} as RunRecord['options']),
-    createdAt: Number(row.created_at),
-    startedAt: num(row.started_at),
-    finishedAt: num(row.finished_at),
-    error: parse(row.error, null),
-    metrics: parse(row.metrics, null),
-    root: String(row.root),
-    user: row.user === null ? null : String(row.user),
-    rerunOf: row.rerun_of === null ? null : String(row.rerun_of)
-  };
-}
-
-function taskOf(row: Row): TaskRecord {
-  return {
-    name: String(row.name),
-    position: Number(row.position),
-    state: row.state as TaskRecord['state'],
-    attempts: Number(row.attempts),
-    startedAt: num(row.started_at),
-    finishedAt: num(row.finished_at),
-    cacheKey: row.cache_key === null ? null : String(row.cache_key),
-    cached: Boolean(row.cached),
-    cachedFrom: parse(row.cached_from, null),
-    error: parse(row.error, null),
-    logs: parse(row.logs, null),
-    outputs: parse(row.outputs, null),
-    dependencies: parse(row.dependencies, []),
-    attemptHistory: parse(row.history, []),
-    pid: num(row.pid)
-  };
 }
