@@ -14,7 +14,7 @@ from jupyter_server.auth.decorator import authorized, ws_authenticated
 from jupyter_server.base.handlers import APIHandler, JupyterHandler
 from jupyter_server.base.websocket import WebSocketMixin
 from jupyter_server.utils import url_path_join
-from tornado import httpclient, web, websocket
+from tornado import httpclient, httputil, web, websocket
 from tornado.ioloop import IOLoop
 
 from .supervisor import BridgeSupervisor
@@ -42,6 +42,37 @@ def _bridge_query(handler: JupyterHandler) -> str:
     ]
     return f"?{urlencode(pairs)}" if pairs else ""
 
+class _StreamRelay:
+    """Copies the bridge's status, chosen headers and body chunks to the client."""
+
+    def __init__(self, handler: APIHandler) -> None:
+        self.handler = handler
+        self.started = False
+        self.code = 502
+        self.headers = httputil.HTTPHeaders()
+
+    def header(self, line: str) -> None:
+        if line.startswith("HTTP/"):
+            self.code = int(line.split(" ", 2)[1])
+            self.headers = httputil.HTTPHeaders()
+        elif line.strip():
+            self.headers.parse_line(line)
+
+    def start(self, code: int | None = None) -> None:
+        if self.started:
+            return
+        self.started = True
+        self.handler.set_status(code or self.code)
+        for name in _FORWARD_RESPONSE:
+            if name in self.headers:
+                self.handler.set_header(name, self.headers[name])
+
+    def chunk(self, data: bytes) -> None:
+        self.start()
+        self.handler.write(data)
+        self.handler.flush()
+
+
 class BridgeMixin:
     @property
     def supervisor(self) -> BridgeSupervisor:
@@ -63,6 +94,9 @@ class BridgeProxyHandler(BridgeMixin, APIHandler):
         headers.update(_bridge_identity(self, self.supervisor))
         method = self.request.method or "GET"
         body = self.request.body if method in ("POST", "PUT", "PATCH") else None
+        # Stream the answer through as it arrives: followed task logs are
+        # a response that lasts as long as the task runs.
+        relay = _StreamRelay(self)
         request = httpclient.HTTPRequest(
             f"{base}/api/{path}{_bridge_query(self)}",
             method=method,
@@ -70,23 +104,21 @@ class BridgeProxyHandler(BridgeMixin, APIHandler):
             body=body,
             allow_nonstandard_methods=True,
             follow_redirects=False,
-            request_timeout=300,
+            # 0 = no limit: a followed log ends when its task does.
+            request_timeout=0 if self.get_query_argument("follow", "") else 300,
+            header_callback=relay.header,
+            streaming_callback=relay.chunk,
         )
         try:
             response = await httpclient.AsyncHTTPClient().fetch(request, raise_error=False)
         except OSError:
+            response = None
+        if response is None or (response.code == 599 and not relay.started):
             self.set_status(503)
             self.finish({"error": {"code": 503, "message": "the Kubeflow bridge is not reachable"}})
             return
-        if response.code == 599:
-            self.set_status(503)
-            self.finish({"error": {"code": 503, "message": "the Kubeflow bridge is not reachable"}})
-            return
-        self.set_status(response.code)
-        for name in _FORWARD_RESPONSE:
-            if name in response.headers:
-                self.set_header(name, response.headers[name])
-        self.finish(response.body or b"")
+        relay.start(response.code)
+        self.finish()
 
     @web.authenticated
     @authorized
