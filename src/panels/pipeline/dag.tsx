@@ -1,6 +1,7 @@
 /**
  * The steps as a DAG in SVG: boxes at dagre's positions, edges along its
- * points. Geometry comes from the (memoized) layout; the labels and error
+ * points. A DAG wider than the panel is scaled down to fit its width (a
+ * long chain scrolls instead). Geometry comes from the (memoized) layout; the labels and error
  * marks from the per-step facts. Clicking (or Enter on) a node jumps to
  * the step's first cell.
  */
@@ -10,7 +11,7 @@ import { IDagEdgePath, IDagLayout, NODE_HEIGHT, NODE_WIDTH } from './layout';
 import type { IDagNodeInfo } from './model';
 
 const ARROW_ID = 'jp-KubeflowDag-arrow';
-const MAX_NAME = 22;
+const MAX_NAME = 17;
 
 export interface IDagProps {
   layout: IDagLayout;

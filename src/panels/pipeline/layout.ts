@@ -8,8 +8,8 @@
 import { graphlib, layout as dagreLayout } from '@dagrejs/dagre';
 import type { PipelineGraph, PipelineStep } from '../../../core/src/types';
 
-/** Node box size: wide enough for a 24-character name at the UI font size. */
-export const NODE_WIDTH = 168;
+/** Node box size: a 17-character name at the UI font size; longer ones are clipped. */
+export const NODE_WIDTH = 144;
 export const NODE_HEIGHT = 40;
 
 export interface IDagNodeBox {
@@ -61,7 +61,7 @@ export function structureKey(steps: PipelineStep[]): string {
 /** Lay out a graph with dagre (top to bottom). */
 export function computeLayout(steps: PipelineStep[]): IDagLayout {
   const g = new graphlib.Graph();
-  g.setGraph({ rankdir: 'TB', nodesep: 16, ranksep: 28, marginx: 8, marginy: 8 });
+  g.setGraph({ rankdir: 'TB', nodesep: 12, ranksep: 28, marginx: 8, marginy: 8 });
   g.setDefaultEdgeLabel(() => ({}));
   const seen = new Set<string>();
   for (const step of steps) {

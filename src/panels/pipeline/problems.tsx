@@ -5,7 +5,7 @@
  */
 import * as React from 'react';
 import type { TranslationBundle } from '@jupyterlab/translation';
-import { infoIcon } from '@jupyterlab/ui-components';
+import { errorIcon } from '@jupyterlab/ui-components';
 import type { Problem } from '../../../core/src/types';
 
 /**
@@ -57,7 +57,7 @@ export function ProblemsList({ problems, onSelect, trans }: IProblemsProps): Rea
             }}
             title={p.severity === 'error' ? trans.__('Error') : trans.__('Warning')}
           >
-            <infoIcon.react className="jp-KubeflowProblems-icon" tag="span" />
+            <errorIcon.react className="jp-KubeflowProblems-icon" tag="span" />
             <span className="jp-KubeflowProblems-place">
               {place === 'notebook' ? trans.__('notebook') : place}
             </span>
