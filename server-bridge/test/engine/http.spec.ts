@@ -3,7 +3,9 @@
  * field is a 400 naming it, runs start, list, stream logs and publish
  * their events on the WebSocket.
  */
+import { symlinkSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { WebSocket } from 'ws';
 import { createBridgeServer, BridgeServer } from '../../src/http/server';
 import { createLogger } from '../../src/log';
@@ -161,6 +163,27 @@ describe('a run over HTTP', () => {
     expect((await api('GET', '/api/runs/nope')).status).toBe(404);
     expect((await api('GET', `/api/runs/${id}/tasks/nope/logs`)).status).toBe(404);
     expect((await api('GET', `/api/runs/${id}/tasks/make/logs?follow=1&tail=x`)).json.error.field).toBe('tail');
+  });
+
+  it('takes an absolute path inside the root (a kernel knows only its cwd), also through a symlinked root', async () => {
+    box.write('sub/good.ipynb', GOOD);
+    const absolute = join(box.root, 'sub', 'good.ipynb');
+    const res = await api('POST', '/api/runs', { notebook: { path: absolute } });
+    expect(res.status).toBe(201);
+    expect(res.json.notebook).toBe('sub/good.ipynb');
+    const listed = await api('GET', `/api/runs?notebook=${encodeURIComponent(absolute)}`);
+    expect(listed.json.runs.map((r: { id: string }) => r.id)).toEqual([res.json.id]);
+    await api('POST', `/api/runs/${res.json.id}/cancel`);
+
+    // Jupyter's root_dir through a symlink; the kernel's cwd is the real path.
+    const link = join(box.dir, 'root-link');
+    symlinkSync(box.root, link);
+    const linked = box.engine({ rootDir: link, dataDir: join(box.dir, 'data-linked') });
+    const run = await linked.start({ notebook: { path: absolute } });
+    expect(run.notebook).toBe('sub/good.ipynb');
+    expect((await linked.wait(run.id)).state).toBe('succeeded');
+    await expect(linked.start({ notebook: { path: join(box.dir, 'good.ipynb') } })).rejects.toMatchObject({ field: 'notebook.path' });
+    await expect(linked.start({ notebook: { path: `${box.root}-other/good.ipynb` } })).rejects.toMatchObject({ field: 'notebook.path' });
   });
 
   it('runs inline notebook content (unsaved edits) too', async () => {

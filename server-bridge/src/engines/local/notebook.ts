@@ -3,7 +3,7 @@
  * compiler (the very code the extension runs live). A notebook path is
  * relative to the root dir (Jupyter's `root_dir`) and may not leave it.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { analyzeNotebook, NotebookError, readNotebook } from '../../../../core/src/analysis';
 import { checkNotebook } from '../../../../core/src/notebook';
@@ -25,14 +25,37 @@ export interface CompiledNotebook {
   pipelineSpec: object;
 }
 
-/** `path` inside `rootDir`, normalized with '/' separators; EngineError otherwise. */
+const inside = (root: string, absolute: string) => absolute === root || absolute.startsWith(root + sep);
+
+/**
+ * `path` inside `rootDir`, normalized with '/' separators; EngineError
+ * otherwise. An absolute path is accepted when it lies inside the root: a
+ * kernel knows its notebook's folder (its cwd) but not the server's root.
+ * The root is also compared by its real path, since a kernel's cwd has its
+ * symlinks resolved and Jupyter's root_dir may not.
+ */
 export function notebookPath(rootDir: string, path: string): { relative: string; absolute: string } {
-  const root = resolve(rootDir);
+  const refuse = () => new EngineError(`notebook path ${JSON.stringify(path)} is outside the Jupyter root`, 400, 'notebook.path');
+  if (path.includes('\0')) {
+    throw refuse();
+  }
+  let root = resolve(rootDir);
   const absolute = resolve(root, path);
-  if (isAbsolute(path) || (absolute !== root && !absolute.startsWith(root + sep)) || path.includes('\0')) {
-    throw new EngineError(`notebook path ${JSON.stringify(path)} is outside the Jupyter root`, 400, 'notebook.path');
+  if (isAbsolute(path) && !inside(root, absolute)) {
+    root = realRoot(root);
+  }
+  if (!inside(root, absolute)) {
+    throw refuse();
   }
   return { relative: relative(root, absolute).split(sep).join('/'), absolute };
+}
+
+function realRoot(root: string): string {
+  try {
+    return realpathSync(root);
+  } catch {
+    return root;
+  }
 }
 
 function load(rootDir: string, source: NotebookSource): { doc: NotebookDocument; path: string | null; cwd: string | null } {
