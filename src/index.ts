@@ -17,6 +17,7 @@ import { kubeflowIcon } from './icons';
 import { INotebookTracker } from '@jupyterlab/notebook';
 import { PipelineTracker } from './pipeline/tracker';
 import pipelinePanel from './panels/pipeline/plugin';
+import runsPanel from './panels/runs/plugin';
 import { cellsPlugin } from './cells';
 import { CommandIDs, IKubeflowBridge, IPipelineTracker, PIPELINE_PLUGIN_ID, PLUGIN_ID } from './tokens';
 
@@ -103,4 +104,4 @@ const pipelines: JupyterFrontEndPlugin<IPipelineTracker> = {
     new PipelineTracker(notebooks)
 };
 
-export default [plugin, pipelines, pipelinePanel, cellsPlugin];
+export default [plugin, pipelines, pipelinePanel, cellsPlugin, runsPanel];

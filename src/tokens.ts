@@ -4,6 +4,7 @@
  * token instead of opening sockets of their own.
  */
 import { Token } from '@lumino/coreutils';
+import type { ISignal } from '@lumino/signaling';
 import type { Widget } from '@lumino/widgets';
 import type { IBridgeClient } from './service/client';
 import type { BridgeConnection } from './service/connection';
@@ -38,4 +39,22 @@ export type IPipelineTracker = PipelineTracker;
 export const IPipelineTracker = new Token<IPipelineTracker>(
   'jupyterlab-kubeflow:IPipelineTracker',
   'The pipeline (annotations and live step graph) of each open notebook.'
+);
+
+/**
+ * The task states of each notebook's selected run, for views that show
+ * steps (the Pipeline section's DAG). Keys are KFP task names.
+ */
+export interface IRunStates {
+  /** Task state by task name, or null when no run of the notebook is selected. */
+  statesOf(notebookPath: string): ReadonlyMap<string, string> | null;
+  /** Open a task of the selected run; false when there is none to open. */
+  openTask(notebookPath: string, task: string): boolean;
+  /** Emits a notebook path whose runs changed. */
+  readonly changed: ISignal<unknown, string>;
+}
+
+export const IRunStates = new Token<IRunStates>(
+  'jupyterlab-kubeflow:IRunStates',
+  'The task states of the selected run of each notebook.'
 );

@@ -41,3 +41,123 @@ export function isHelloEvent(value: unknown): value is HelloEvent {
     v.engines.every(e => typeof e === 'string')
   );
 }
+
+// ---------------------------------------------------------------------------
+// Runs (`/api/runs` and the `run` / `task` events): the part of the local
+// engine's records (server-bridge/src/engines/local/types.ts) that the
+// browser reads. A frontend test checks that the engine's records stay
+// assignable to these shapes.
+
+export type RunState = 'pending' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'interrupted';
+
+export type TaskState =
+  | 'pending'
+  | 'running'
+  | 'succeeded'
+  | 'failed'
+  | 'skipped'
+  | 'cancelled'
+  | 'interrupted';
+
+export const FINISHED_RUN_STATES: readonly RunState[] = ['succeeded', 'failed', 'cancelled', 'interrupted'];
+
+/** Where a failure happened: the task, and the notebook cell (from 0) and 1-based line. */
+export interface RunError {
+  message: string;
+  task?: string;
+  cell?: number | null;
+  line?: number | null;
+  exitCode?: number | null;
+}
+
+export interface RunOptionsWire {
+  cache: boolean;
+  python: string;
+  parallelism: number;
+  timeoutSeconds: number;
+}
+
+export interface ArtifactWire {
+  path: string;
+  type: string;
+  format?: string;
+  pythonType?: string;
+  size: number;
+  digest: string;
+}
+
+export interface TaskOutputsWire {
+  artifacts: { [name: string]: ArtifactWire };
+  parameters: { [name: string]: unknown };
+}
+
+export interface TaskWire {
+  name: string;
+  position: number;
+  state: TaskState;
+  attempts: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+  cached: boolean;
+  cachedFrom: { run: string; task: string } | null;
+  error: RunError | null;
+  outputs: TaskOutputsWire | null;
+  dependencies: string[];
+}
+
+export interface RunWire {
+  id: string;
+  /** Notebook path relative to Jupyter's root; null for inline content. */
+  notebook: string | null;
+  pipeline: string;
+  state: RunState;
+  parameters: { [name: string]: unknown };
+  options: RunOptionsWire;
+  createdAt: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+  error: RunError | null;
+  metrics: { [name: string]: number } | null;
+  user: string | null;
+  rerunOf: string | null;
+}
+
+export interface RunWithTasksWire extends RunWire {
+  tasks: TaskWire[];
+}
+
+/** `GET /api/runs/:id/outputs`. */
+export interface RunOutputsWire {
+  run: string;
+  state: string;
+  metrics: { [name: string]: number } | null;
+  tasks: { [task: string]: TaskOutputsWire | null };
+}
+
+export interface RunEvent {
+  type: 'run';
+  run: RunWire;
+}
+
+export interface TaskEvent {
+  type: 'task';
+  run: string;
+  notebook: string | null;
+  task: TaskWire;
+}
+
+export function isRunEvent(event: BridgeEventBase): event is BridgeEventBase & RunEvent {
+  const run = event.run as RunWire | undefined;
+  return event.type === 'run' && typeof run === 'object' && run !== null && typeof run.id === 'string';
+}
+
+export function isTaskEvent(event: BridgeEventBase): event is BridgeEventBase & TaskEvent {
+  const task = event.task as TaskWire | undefined;
+  return (
+    event.type === 'task' &&
+    typeof event.run === 'string' &&
+    typeof task === 'object' &&
+    task !== null &&
+    typeof task.name === 'string'
+  );
+}

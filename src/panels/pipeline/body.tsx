@@ -6,12 +6,15 @@
 import * as React from 'react';
 import type { CommandRegistry } from '@lumino/commands';
 import type { TranslationBundle } from '@jupyterlab/translation';
-import { VDomRenderer, copyIcon, downloadIcon } from '@jupyterlab/ui-components';
+import { VDomRenderer, copyIcon, downloadIcon, runIcon } from '@jupyterlab/ui-components';
 import { PipelineCommandIDs } from './commands';
 import { Dag } from './dag';
 import { PipelinePanelModel } from './model';
 import { ProblemsList } from './problems';
 import { SettingsForm } from './settings';
+
+/** The runs plugin's command (absent when that plugin is disabled). */
+const RUN_COMMAND = 'kubeflow:run-pipeline';
 
 export class PipelineBody extends VDomRenderer<PipelinePanelModel> {
   constructor(
@@ -83,6 +86,17 @@ export class PipelineBody extends VDomRenderer<PipelinePanelModel> {
     return (
       <>
         <div className="jp-KubeflowPipeline-actions">
+          {this.commands.hasCommand(RUN_COMMAND) && (
+            <button
+              className="jp-Button jp-mod-styled jp-mod-accept"
+              data-action="run"
+              title={this.commands.caption(RUN_COMMAND)}
+              onClick={() => void this.commands.execute(RUN_COMMAND)}
+            >
+              <runIcon.react tag="span" className="jp-KubeflowPipeline-buttonIcon" />
+              {this.trans.__('Run')}
+            </button>
+          )}
           <button
             className="jp-Button jp-mod-styled jp-mod-accept"
             data-action="export"
@@ -117,8 +131,9 @@ export class PipelineBody extends VDomRenderer<PipelinePanelModel> {
           <Dag
             layout={model.layout}
             nodes={model.nodes}
-            onSelect={step => model.jumpToStep(step)}
+            onSelect={step => model.selectStep(step)}
             trans={this.trans}
+            states={model.states}
           />
         )}
         <h3 className="jp-KubeflowPipeline-heading">

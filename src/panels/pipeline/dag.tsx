@@ -18,6 +18,8 @@ export interface IDagProps {
   nodes: ReadonlyMap<string, IDagNodeInfo>;
   onSelect: (step: string) => void;
   trans: TranslationBundle;
+  /** Task state by step name in the selected run (`data-state` on nodes). */
+  states?: ReadonlyMap<string, string> | null;
 }
 
 function clip(text: string, max: number): string {
@@ -65,7 +67,7 @@ function tooltip(info: IDagNodeInfo | undefined, trans: TranslationBundle): stri
   return lines.join('\n');
 }
 
-export function Dag({ layout, nodes, onSelect, trans }: IDagProps): React.ReactElement {
+export function Dag({ layout, nodes, onSelect, trans, states }: IDagProps): React.ReactElement {
   if (!layout.nodes.length) {
     return <div className="jp-KubeflowPipeline-empty">{trans.__('No steps yet: start a step on a code cell.')}</div>;
   }
@@ -88,12 +90,14 @@ export function Dag({ layout, nodes, onSelect, trans }: IDagProps): React.ReactE
         {layout.nodes.map(box => {
           const info = nodes.get(box.name);
           const error = info?.error ?? false;
+          const state = states?.get(box.name);
           return (
             <g
               key={box.name}
               data-step={box.name}
               className={`jp-KubeflowDag-node${error ? ' jp-mod-error' : ''}`}
               data-error={error ? 'true' : undefined}
+              data-state={state}
               transform={`translate(${box.x - NODE_WIDTH / 2},${box.y - NODE_HEIGHT / 2})`}
               role="button"
               tabIndex={0}
@@ -105,7 +109,7 @@ export function Dag({ layout, nodes, onSelect, trans }: IDagProps): React.ReactE
                 }
               }}
             >
-              <title>{tooltip(info, trans)}</title>
+              <title>{tooltip(info, trans) + (state ? '\n' + trans.__('state: %1', state) : '')}</title>
               <rect width={NODE_WIDTH} height={NODE_HEIGHT} rx={4} ry={4} />
               <text x={8} y={16} className="jp-KubeflowDag-name">
                 {(error ? '⚠ ' : '') + clip(box.name, MAX_NAME)}

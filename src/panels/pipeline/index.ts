@@ -6,6 +6,7 @@ import type { CommandRegistry } from '@lumino/commands';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { PipelineBody } from './body';
 import { IPipelineSource, PipelinePanelModel } from './model';
+import type { IRunStates } from '../../tokens';
 
 export { PipelineBody } from './body';
 export { PipelinePanelModel } from './model';
@@ -19,9 +20,10 @@ export const PIPELINE_SECTION_RANK = 200;
 export function createPipelineSection(
   source: IPipelineSource,
   commands: CommandRegistry,
-  trans: TranslationBundle
+  trans: TranslationBundle,
+  runs: IRunStates | null = null
 ): PipelineBody {
-  const body = new PipelineBody(new PipelinePanelModel(source), commands, trans);
+  const body = new PipelineBody(new PipelinePanelModel(source, runs), commands, trans);
   body.id = 'jp-kubeflow-pipeline';
   body.title.label = trans.__('Pipeline');
   body.disposed.connect(() => body.model.dispose());

@@ -11,6 +11,7 @@ import { isObject } from '../../../core/src/annotations';
 import { taskName } from '../../../core/src/names';
 import { METADATA_KEY, PipelineGraph, PipelineSettings, Problem } from '../../../core/src/types';
 import { AnnotationError, PipelineModel } from '../../pipeline/model';
+import type { IRunStates } from '../../tokens';
 import { DagLayouter, IDagLayout, stepsOf } from './layout';
 
 /** Where the section gets the active notebook from (a PipelineTracker). */
@@ -41,9 +42,13 @@ export interface IDagNodeInfo {
 }
 
 export class PipelinePanelModel extends VDomModel {
-  constructor(private source: IPipelineSource) {
+  constructor(
+    private source: IPipelineSource,
+    private runs: IRunStates | null = null
+  ) {
     super();
     source.currentChanged.connect(this.onCurrentChanged, this);
+    runs?.changed.connect(this.onRunsChanged, this);
     this.follow(source.current);
   }
 
@@ -151,6 +156,27 @@ export class PipelinePanelModel extends VDomModel {
     void panel.content.scrollToItem(index, 'smart');
   }
 
+  /** Task state of each step in the notebook's selected run (by step name), or null. */
+  get states(): ReadonlyMap<string, string> | null {
+    const path = this.source.currentPanel?.context.localPath;
+    const byTask = path ? this.runs?.statesOf(path) : null;
+    if (!byTask) {
+      return null;
+    }
+    return new Map([...this._nodes.keys()].flatMap(step => {
+      const state = byTask.get(taskName(step));
+      return state ? [[step, state] as [string, string]] : [];
+    }));
+  }
+
+  /** A click on a step: its task in the selected run, else its first cell. */
+  selectStep(name: string): void {
+    const path = this.source.currentPanel?.context.localPath;
+    if (!path || !this.runs?.openTask(path, taskName(name))) {
+      this.jumpToStep(name);
+    }
+  }
+
   /** Jump to a step's first cell. */
   jumpToStep(name: string): void {
     const cell = this._nodes.get(name)?.firstCell;
@@ -164,6 +190,7 @@ export class PipelinePanelModel extends VDomModel {
       return;
     }
     this.source.currentChanged.disconnect(this.onCurrentChanged, this);
+    this.runs?.changed.disconnect(this.onRunsChanged, this);
     this._pipeline?.changed.disconnect(this.onGraphChanged, this);
     super.dispose();
   }
@@ -193,6 +220,10 @@ export class PipelinePanelModel extends VDomModel {
     this._pipeline?.changed.connect(this.onGraphChanged, this);
     this._settingErrors = {};
     this.update();
+  }
+
+  private onRunsChanged(): void {
+    this.stateChanged.emit();
   }
 
   private onGraphChanged(): void {

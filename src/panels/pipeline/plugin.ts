@@ -5,7 +5,7 @@
 import type { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { ICommandPalette } from '@jupyterlab/apputils';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
-import { IKubeflowBridge, IPipelineTracker } from '../../tokens';
+import { IKubeflowBridge, IPipelineTracker, IRunStates } from '../../tokens';
 import { PIPELINE_SECTION_RANK, PipelineCommandIDs, addPipelineCommands, createPipelineSection } from './index';
 
 export const PIPELINE_PANEL_PLUGIN_ID = 'jupyterlab-kubeflow:pipeline-panel';
@@ -15,17 +15,18 @@ export const pipelinePanelPlugin: JupyterFrontEndPlugin<void> = {
   description: 'The Pipeline section of the Kubeflow panel: settings, step DAG, problems, export.',
   autoStart: true,
   requires: [IKubeflowBridge, IPipelineTracker],
-  optional: [ICommandPalette, ITranslator],
+  optional: [ICommandPalette, ITranslator, IRunStates],
   activate: (
     app: JupyterFrontEnd,
     bridge: IKubeflowBridge,
     pipelines: IPipelineTracker,
     palette: ICommandPalette | null,
-    translator: ITranslator | null
+    translator: ITranslator | null,
+    runs: IRunStates | null
   ): void => {
     const trans = (translator ?? nullTranslator).load('jupyterlab_kubeflow');
     addPipelineCommands(app, pipelines, trans);
-    bridge.addSection(createPipelineSection(pipelines, app.commands, trans), PIPELINE_SECTION_RANK);
+    bridge.addSection(createPipelineSection(pipelines, app.commands, trans, runs), PIPELINE_SECTION_RANK);
     const category = trans.__('Kubeflow');
     palette?.addItem({ command: PipelineCommandIDs.exportPipeline, category });
     palette?.addItem({ command: PipelineCommandIDs.copyPipeline, category });

@@ -1,0 +1,76 @@
+/**
+ * `kubeflow:run-pipeline`: run the active notebook's pipeline on the local
+ * engine. Refuses a notebook with pipeline errors (naming the first), asks
+ * for the parameters (prefilled from the parameters cell), saves the
+ * notebook if it has unsaved changes (the bridge reads the file), then
+ * starts the run and selects it.
+ */
+import type { JupyterFrontEnd } from '@jupyterlab/application';
+import { Notification } from '@jupyterlab/apputils';
+import type { TranslationBundle } from '@jupyterlab/translation';
+import { runIcon } from '@jupyterlab/ui-components';
+import type { RunsClient } from '../../service/runs';
+import type { IPipelineTracker } from '../../tokens';
+import { askRunParameters } from './params-form';
+import type { RunsRegistry } from './registry';
+
+export namespace RunsCommandIDs {
+  export const runPipeline = 'kubeflow:run-pipeline';
+}
+
+export interface IRunCommandDeps {
+  pipelines: IPipelineTracker;
+  client: Pick<RunsClient, 'start'>;
+  registry: RunsRegistry;
+  trans: TranslationBundle;
+  /** Show the Kubeflow panel (where the run's progress is). */
+  showPanel: () => void;
+}
+
+export function addRunCommand(app: JupyterFrontEnd, deps: IRunCommandDeps): void {
+  const { pipelines, client, registry, trans } = deps;
+  app.commands.addCommand(RunsCommandIDs.runPipeline, {
+    label: args => (args.toolbar ? trans.__('Run') : trans.__('Run the Pipeline on This Machine')),
+    caption: trans.__('Run the notebook pipeline on the local engine'),
+    icon: runIcon,
+    isEnabled: () => pipelines.current?.enabled ?? false,
+    execute: async () => {
+      const panel = pipelines.currentPanel;
+      const model = pipelines.current;
+      if (!panel || !model) {
+        return null;
+      }
+      model.refreshNow();
+      const graph = model.graph;
+      const errors = graph.problems.filter(p => p.severity === 'error');
+      if (errors.length) {
+        const first = errors[0];
+        const place = first.cell === null ? '' : trans.__('cell %1: ', first.cell);
+        Notification.error(trans.__('Pipeline not run: %1%2', place, first.message), { autoClose: false });
+        return null;
+      }
+      const values = await askRunParameters(
+        trans.__('Run %1', graph.pipeline.name),
+        graph.parameters,
+        trans
+      );
+      if (!values) {
+        return null;
+      }
+      try {
+        if (panel.context.model.dirty) {
+          await panel.context.save();
+        }
+        const path = panel.context.localPath;
+        const run = await client.start({ path, parameters: values.parameters, cache: values.cache });
+        registry.get(path).adopt(run);
+        deps.showPanel();
+        return run.id;
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        Notification.error(trans.__('Pipeline not run: %1', message), { autoClose: false });
+        return null;
+      }
+    }
+  });
+}
