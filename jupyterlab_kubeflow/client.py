@@ -4,16 +4,16 @@ In a kernel that JupyterLab started (with this extension installed)::
 
     from jupyterlab_kubeflow import client
 
-    run = client.run("iris_pipeline.ipynb", params={"n_estimators": 200})
+    run = client.run("wine_classifier.ipynb", params={"n_estimators": 200})
     run.state                     # 'succeeded'
-    run.metrics                   # {'accuracy': 0.97, 'f1': 0.97}
+    run.metrics                   # {"accuracy": 0.978, "f1_macro": 0.977}
     run.outputs["model"]          # the artifact's local folder
     model = run.load("model")     # the value itself
 
     run = client.run("slow.ipynb", wait=False)   # returns at once
     run.wait(timeout=600)         # raises RunFailed if it fails
     run.cancel()
-    client.runs("iris_pipeline.ipynb")           # history, newest first
+    client.runs("wine_classifier.ipynb")         # history, newest first
 
 The kernel reaches the bridge with the credential the server extension put
 in its environment (``KUBEFLOW_BRIDGE_URL``, ``KUBEFLOW_BRIDGE_TOKEN``), as
