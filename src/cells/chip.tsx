@@ -14,7 +14,7 @@ export class ChipView extends VDomRenderer<ChipModel> {
   constructor(
     model: ChipModel,
     private trans: TranslationBundle,
-    private onOpen: (chip: ChipView, event: React.MouseEvent) => void
+    private onOpen: (chip: ChipView, anchor: HTMLElement) => void
   ) {
     super(model);
     this.addClass('jp-KubeflowChip-area');
@@ -38,7 +38,7 @@ export class ChipView extends VDomRenderer<ChipModel> {
           data-severity={severity ?? 'none'}
           title={tooltip}
           aria-haspopup="menu"
-          onClick={event => this.onOpen(this, event)}
+          onClick={event => this.onOpen(this, event.currentTarget)}
         >
           {severity && <Icon className="jp-KubeflowChip-icon" tag="span" />}
           <span className="jp-KubeflowChip-label">{this.label(state)}</span>

@@ -20,7 +20,7 @@ import { chipStates } from './state';
 /** Class on the notebook node while the chips are shown. */
 export const CHIPS_SHOWN_CLASS = 'jp-mod-kubeflowChips';
 
-export type OpenChipMenu = (panel: NotebookPanel, cell: Cell, event: MouseEvent) => void;
+export type OpenChipMenu = (panel: NotebookPanel, cell: Cell, anchor: HTMLElement) => void;
 
 export class NotebookChips implements IDisposable {
   constructor(
@@ -65,9 +65,9 @@ export class NotebookChips implements IDisposable {
     }
     this.pipeline.changed.disconnect(this.update, this);
     this.panel.model?.cells.changed.disconnect(this.scheduleAttach, this);
-    for (const [, chip] of this.chips) {
-      chip.dispose();
-      chip.model.dispose();
+    for (const [, { view, model }] of this.chips) {
+      view.dispose();
+      model.dispose();
     }
     this.chips.clear();
     Signal.clearData(this);
@@ -115,9 +115,10 @@ export class NotebookChips implements IDisposable {
 
   /** Give every code cell widget a chip; forget chips of disposed cells. */
   private attach(): void {
-    for (const [cell, chip] of this.chips) {
+    for (const [cell, { model }] of this.chips) {
       if (cell.isDisposed) {
-        chip.model.dispose();
+        // The view went with its cell (and dropped its model reference).
+        model.dispose();
         this.chips.delete(cell);
       }
     }
@@ -125,10 +126,11 @@ export class NotebookChips implements IDisposable {
       if (cell.model.type !== 'code' || this.chips.has(cell)) {
         continue;
       }
-      const chip = new ChipView(new ChipModel(), this.trans, (_, event) =>
-        this.openMenu(this.panel, cell, event.nativeEvent)
+      const model = new ChipModel();
+      const chip = new ChipView(model, this.trans, (_, anchor) =>
+        this.openMenu(this.panel, cell, anchor)
       );
-      this.chips.set(cell, chip);
+      this.chips.set(cell, { view: chip, model });
       void cell.ready.then(() => {
         if (cell.isDisposed || chip.isDisposed) {
           return;
@@ -140,7 +142,7 @@ export class NotebookChips implements IDisposable {
     }
   }
 
-  private chips = new Map<Cell, ChipView>();
+  private chips = new Map<Cell, { view: ChipView; model: ChipModel }>();
   private _visible = true;
   private _wasShown = false;
   private _timer: ReturnType<typeof setTimeout> | null = null;

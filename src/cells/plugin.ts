@@ -42,15 +42,15 @@ export const cellsPlugin: JupyterFrontEndPlugin<void> = {
     const notify = () => commands.notifyCommandChanged(CellCommandIDs.togglePipelineMode);
     let showFlow = true;
 
-    const openMenu = (panel: NotebookPanel, cell: Cell, event: MouseEvent) => {
+    const openMenu = (panel: NotebookPanel, cell: Cell, anchor: HTMLElement) => {
       const index = panel.content.widgets.indexOf(cell);
       if (index < 0) {
         return;
       }
       panel.content.activeCellIndex = index;
       panel.content.deselectAll();
-      const rect = (event.currentTarget as HTMLElement | null)?.getBoundingClientRect();
-      menu.open(rect?.left ?? event.clientX, rect?.bottom ?? event.clientY);
+      const rect = anchor.getBoundingClientRect();
+      menu.open(rect.left, rect.bottom);
     };
 
     const track = async (panel: NotebookPanel) => {

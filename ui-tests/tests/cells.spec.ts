@@ -58,6 +58,24 @@ test('annotate cells by clicking their chips; see the chips and what each step n
   // A cell added later gets a chip too.
   await page.notebook.addCell('code', 'w = z');
   await expect(chip(page, 5)).toHaveText('↳ report');
+
+  // Chips follow a moved cell: `y = x * 2` now continues the imports cell.
+  await page.evaluate(async () => {
+    const panel = window.jupyterapp.shell.currentWidget as any;
+    panel.content.activeCellIndex = 1;
+    await window.jupyterapp.commands.execute('notebook:move-cell-down');
+  });
+  await expect(chip(page, 1)).toHaveText('↳ imports');
+  await expect(chip(page, 2)).toHaveText('step: load_data');
+  await expect(flow(page, 2)).toHaveText('needs nothing · gives x');
+  await expect(flow(page, 3)).toHaveText('needs x · gives z');
+
+  // The toolbar button hides the chips, and shows them again.
+  const toggle = page.locator('[data-jp-item-name="kubeflow-pipeline-mode"]').getByRole('button');
+  await toggle.click();
+  await expect(chip(page, 2)).toBeHidden();
+  await toggle.click();
+  await expect(chip(page, 2)).toBeVisible();
 });
 
 test('step settings are edited in a dialog and saved to the cell', async ({ page }) => {
