@@ -111,6 +111,17 @@ test('step settings are edited in a dialog and saved to the cell', async ({ page
     retries: 2,
     secrets: [{ env: 'TOKEN', secret: 'api', key: 'token' }]
   });
+
+  // The palette commands act on the active cell (the one whose chip was clicked).
+  await page.keyboard.press('Control+Shift+c');
+  await page.locator('#modal-command-palette input').fill('Continue the Step Above');
+  await page.keyboard.press('Enter');
+  await expect(chip(page, 3)).toHaveText('↳ load');
+  expect(
+    await page.evaluate(() =>
+      (window.jupyterapp.shell.currentWidget as any).model.cells.get(3).getMetadata('kubeflow')
+    )
+  ).toBeUndefined();
 });
 
 test('a hand-corrupted annotation shows a problem on its chip and is never rewritten', async ({ page }) => {
