@@ -114,6 +114,13 @@ export function readKaleTags(
       case 'limit':
         readLimit(tag, rest, settings, report);
         break;
+      case 'secret':
+        readSecret(tag, rest, settings, report);
+        break;
+      case 'notebook':
+      case 'report':
+        report('warning', prefix, `Kale tag "${tag}" is not supported and is ignored`);
+        break;
       case 'annotation':
       case 'label':
         report('warning', prefix, `Kale tag "${tag}" (pod ${prefix}s) is not supported and is ignored`);
@@ -161,6 +168,24 @@ function readLimit(
   }
 }
 
+/**
+ * Kale 2.x `secret:SECRET:KEY:ENV`: the Secret's key as an environment
+ * variable of the step, which is exactly our SecretEnv.
+ */
+function readSecret(
+  tag: string,
+  rest: string,
+  settings: StepSettings,
+  report: (severity: Problem['severity'], field: string, message: string) => void
+): void {
+  const m = /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?):([-._a-zA-Z0-9]+):([A-Za-z_][A-Za-z0-9_]*)$/.exec(rest);
+  if (!m) {
+    report('error', 'secrets', `tag "${tag}" must be secret:SECRET_NAME:KEY:ENV_VAR; it is ignored`);
+    return;
+  }
+  settings.secrets = [...(settings.secrets ?? []), { secret: m[1], key: m[3], env: m[4] }];
+}
+
 /** `metadata.kubeflow_notebook` as our PipelineSettings. */
 export function readKaleSettings(value: unknown, problems: Problem[]): PipelineSettings {
   if (value === undefined) {
@@ -185,7 +210,12 @@ export function readKaleSettings(value: unknown, problems: Problem[]): PipelineS
       meta.experiment_name !== undefined ? 'experiment_name' : 'experiment.name',
       meta.experiment_name ?? (typeof experiment === 'object' && experiment ? experiment.name : undefined)
     ],
-    ['image', 'docker_image', meta.docker_image]
+    // Kale 2.x writes base_image; Kale 1.x wrote docker_image.
+    [
+      'image',
+      meta.base_image !== undefined ? 'base_image' : 'docker_image',
+      meta.base_image ?? meta.docker_image
+    ]
   ];
   const settings: PipelineSettings = {};
   for (const [key, field, raw] of fields) {

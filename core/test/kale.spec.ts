@@ -9,6 +9,39 @@ const kale = (cells: Array<[string[], string]>, metadata: object = {}): Notebook
   cells: cells.map(([tags, source]) => ({ cell_type: 'code', source, metadata: { tags } }))
 });
 
+describe('Kale 2.x', () => {
+  it('reads base_image and secret:SECRET:KEY:ENV tags', () => {
+    const nb = kale(
+      [[['step:train', 'secret:db-creds:password:DB_PASSWORD', 'secret:s3:key-id:AWS_KEY'], 'x = 1']],
+      { kubeflow_notebook: { pipeline_name: 'p', base_image: 'python:3.12-slim' } }
+    );
+    expect(convertKaleAnnotations(nb)).toEqual({
+      cells: [
+        {
+          step: 'train',
+          secrets: [
+            { secret: 'db-creds', key: 'password', env: 'DB_PASSWORD' },
+            { secret: 's3', key: 'key-id', env: 'AWS_KEY' }
+          ]
+        }
+      ],
+      notebook: { name: 'p', image: 'python:3.12-slim' }
+    });
+  });
+
+  it('refuses a malformed secret tag, naming it', () => {
+    const result = readKaleAnnotations(kale([[['step:a', 'secret:Bad_Name:k'], 'x = 1']]));
+    expect(result.problems).toEqual([
+      {
+        severity: 'error',
+        cell: 0,
+        field: 'secrets',
+        message: 'cell 0: tag "secret:Bad_Name:k" must be secret:SECRET_NAME:KEY:ENV_VAR; it is ignored'
+      }
+    ]);
+  });
+});
+
 describe('Kale tags', () => {
   const nb = kale([
     [['imports'], 'import math'],
