@@ -1,4 +1,6 @@
 /** The Run dialog's values: text in, typed JSON out, every bad value named. */
+import { nullTranslator } from '@jupyterlab/translation';
+import { runEndMessage } from '../panels/runs/notify';
 import { convertForm, convertValue, initialValue } from '../panels/runs/params';
 
 describe('initialValue', () => {
@@ -63,5 +65,33 @@ describe('convertForm', () => {
       values: { rate: 0.1, shuffle: false },
       errors: { n: 'n must be an integer, not "ten"' }
     });
+  });
+});
+
+describe('the notification when a run ends', () => {
+  const trans = nullTranslator.load('jupyterlab_kubeflow');
+  const base = {
+    id: 'r1',
+    notebook: 'nb.ipynb',
+    pipeline: 'quick',
+    parameters: {},
+    options: { cache: true, python: 'python3', parallelism: 1, timeoutSeconds: 0 },
+    createdAt: 0,
+    startedAt: 0,
+    finishedAt: 75_000,
+    metrics: null,
+    user: null,
+    rerunOf: null
+  };
+
+  it('names the duration of a success, and the step, cell and line of a failure', () => {
+    expect(runEndMessage({ ...base, state: 'succeeded', error: null }, trans)).toBe('Run of quick succeeded in 1:15');
+    expect(
+      runEndMessage(
+        { ...base, state: 'failed', error: { message: 'ZeroDivisionError: division by zero', task: 'total', cell: 3, line: 2 } },
+        trans
+      )
+    ).toBe('Run of quick failed (step total, cell 3, line 2): ZeroDivisionError: division by zero');
+    expect(runEndMessage({ ...base, state: 'cancelled', error: null }, trans)).toBe('Run of quick cancelled after 1:15');
   });
 });
