@@ -1,6 +1,7 @@
 /**
- * The Kubeflow panel in the right sidebar. Sections stack in it: the bridge
- * status now; pipeline, runs, tuning and deploy as they arrive.
+ * The Kubeflow panel in the right sidebar. The bridge status sits in the
+ * header, always visible and only as tall as it needs; the sections
+ * (pipeline, runs, and later tuning and deploy) share the accordion below.
  */
 import { SidePanel } from '@jupyterlab/ui-components';
 import type { Widget } from '@lumino/widgets';
@@ -10,9 +11,6 @@ import { kubeflowIcon } from '../../icons';
 import { StatusBody, StatusModel } from '../status';
 
 export const SIDEBAR_ID = 'jp-kubeflow-sidebar';
-
-/** The bridge status section's rank (see `addSection`). */
-export const STATUS_RANK = 100;
 
 const ranks = new WeakMap<Widget, number>();
 
@@ -39,6 +37,6 @@ export function createSidebar(connection: BridgeConnection, translator: ITransla
 
   const status = new StatusBody(new StatusModel(connection), connection, trans);
   status.title.label = trans.__('Bridge');
-  addSection(panel, status, STATUS_RANK);
+  panel.header.addWidget(status);
   return panel;
 }
