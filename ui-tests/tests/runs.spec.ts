@@ -39,8 +39,11 @@ function notebookJson(): string {
   });
 }
 
-const openPanel = (page: Page) =>
-  page.evaluate(() => (window as any).jupyterapp.commands.execute('kubeflow:open-panel'));
+async function openPanel(page: Page) {
+  // The splash can go before our plugins have activated.
+  await page.waitForFunction(() => (window as any).jupyterapp?.commands.hasCommand('kubeflow:open-panel'));
+  await page.evaluate(() => (window as any).jupyterapp.commands.execute('kubeflow:open-panel'));
+}
 
 async function expectAllSucceeded(page: Page) {
   for (const step of STEPS) {
@@ -56,10 +59,12 @@ test('run from the panel: form, live DAG states, logs, metrics; a second page se
   baseURL,
   tmpPath
 }) => {
-  const path = `${tmpPath}/quick.ipynb`;
+  // Run history lives in the bridge's data dir, which outlives the test: a fresh name.
+  const name = `quick-${Date.now()}.ipynb`;
+  const path = `${tmpPath}/${name}`;
   await page.contents.uploadContent(notebookJson(), 'text', path);
   await page.notebook.openByPath(path);
-  await page.notebook.activate('quick.ipynb');
+  await page.notebook.activate(name);
   // The notebook toolbar has a Run button (checked before the panel narrows the notebook).
   const toolbarRun = page.locator('.jp-NotebookPanel-toolbar [data-jp-item-name="kubeflow-run-pipeline"]');
   await expect(toolbarRun.getByRole('button')).toBeVisible();
@@ -90,6 +95,8 @@ test('run from the panel: form, live DAG states, logs, metrics; a second page se
     );
     await dialog.locator('input[name="n"]').fill('4');
     await dialog.locator('input[name="scale"]').fill('0.25');
+    // Run every step for real (an earlier test run may have cached these very steps).
+    await dialog.locator('input[name="cache"]').uncheck();
     await dialog.locator('.jp-Dialog-button.jp-mod-accept').click();
     await expect(dialog).toHaveCount(0);
 
@@ -116,6 +123,15 @@ test('run from the panel: form, live DAG states, logs, metrics; a second page se
     await expect(view).toContainText('image is ignored locally');
     await expect(view.locator('[data-section="inputs"]')).toContainText('n');
     await expect(view.locator('[data-section="outputs"]')).toContainText('data');
+
+    // History comes from the bridge: a page loaded after the run lists it too.
+    const pageC = await other.newPage();
+    await pageC.goto(`${baseURL}/lab/tree/${path}`);
+    await pageC.locator('#jupyterlab-splash').waitFor({ state: 'detached' });
+    await openPanel(pageC);
+    const row = pageC.locator(`${RUNS} tr[data-run]`);
+    await expect(row).toHaveCount(1);
+    await expect(row.locator('.jp-KubeflowRuns-metrics')).toHaveText('total=1.5');
   } finally {
     await other.close();
   }
