@@ -10,6 +10,11 @@
  * `/kubeflow`), --root-dir DIR (notebook paths are relative to it: Jupyter's
  * root_dir; default the working directory), --python PATH (the interpreter
  * that runs steps unless a run names one; default `python3` on PATH).
+ * Kubeflow identity (identity/setup.ts; each also from the environment):
+ * --identity none|pod|shared (KUBEFLOW_BRIDGE_IDENTITY, default none),
+ * --kubeconfig PATH (KUBEFLOW_BRIDGE_KUBECONFIG: the bridge's own
+ * credentials; default in-cluster), --user-map PATH (KUBEFLOW_BRIDGE_USER_MAP),
+ * --profiles on|off (KUBEFLOW_BRIDGE_PROFILES, default on).
  * Once listening it prints one JSON line on stdout:
  *   {"event": "listening", "host": "127.0.0.1", "port": 43121}
  */
@@ -18,6 +23,7 @@ import { join, resolve as resolvePath } from 'node:path';
 import { parseArgs } from 'node:util';
 import { LocalEngine } from '../engines/local/engine';
 import { createBridgeServer } from '../http/server';
+import { createIdentity, identityOptions, IdentityOptions } from '../identity/setup';
 import { createLogger } from '../log';
 import { VERSION } from '../version';
 import { UsageError } from './usage';
@@ -36,7 +42,11 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<num
       'watch-stdin': { type: 'boolean', default: false },
       'data-dir': { type: 'string' },
       'root-dir': { type: 'string' },
-      python: { type: 'string' }
+      python: { type: 'string' },
+      identity: { type: 'string' },
+      kubeconfig: { type: 'string' },
+      'user-map': { type: 'string' },
+      profiles: { type: 'string' }
     },
     strict: true
   });
@@ -52,7 +62,14 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<num
   if (secret.length < 16) {
     throw new UsageError('KUBEFLOW_BRIDGE_SECRET must be set to a random string of 16 or more characters');
   }
+  let identityConfig: IdentityOptions;
+  try {
+    identityConfig = identityOptions(values, env);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
   const log = createLogger();
+  const identity = await createIdentity(identityConfig, env, log);
   const dataDir = resolvePath(values['data-dir'] ?? defaultDataDir(env));
   const rootDir = resolvePath(values['root-dir'] ?? process.cwd());
   let engine: LocalEngine | undefined;
@@ -72,7 +89,7 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<num
       owner: env.KUBEFLOW_BRIDGE_OWNER || env.USER || 'owner'
     },
     log,
-    { engine, engineError }
+    { engine, engineError, identity }
   );
 
   return new Promise<number>(resolve => {

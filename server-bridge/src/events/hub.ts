@@ -22,6 +22,8 @@ const PING_INTERVAL_MS = 30_000;
 export class EventHub {
   readonly server: WebSocketServer;
   private alive = new WeakSet<WebSocket>();
+  /** Who is behind each socket, for events meant for some users only. */
+  private callers = new WeakMap<WebSocket, Caller>();
   private timer: NodeJS.Timeout;
 
   constructor(
@@ -41,6 +43,7 @@ export class EventHub {
 
   accept(socket: WebSocket, caller: Caller): void {
     this.alive.add(socket);
+    this.callers.set(socket, caller);
     socket.on('pong', () => this.alive.add(socket));
     socket.on('error', err => this.log.warning('events socket error', { error: String(err) }));
     socket.on('message', () => {
@@ -56,10 +59,17 @@ export class EventHub {
     this.log.info('events client connected', { user: caller.user, clients: this.size });
   }
 
-  /** Send an event to every connected client. */
-  publish(event: BridgeEvent): void {
+  /**
+   * Send an event to every connected client, or only to the clients whose
+   * caller `to` accepts (e.g. Kubernetes object status: only users whose own
+   * service account may read the object).
+   */
+  publish(event: BridgeEvent, to?: (caller: Caller) => boolean): void {
     for (const client of this.server.clients) {
-      this.send(client, event);
+      const caller = this.callers.get(client);
+      if (to === undefined || (caller !== undefined && to(caller))) {
+        this.send(client, event);
+      }
     }
   }
 

@@ -13,6 +13,9 @@ import { health } from './health';
 import { EventHub } from '../events/hub';
 import type { LocalEngine } from '../engines/local/engine';
 import { addRunRoutes } from './runs';
+import { addIdentityRoutes } from './identity';
+import { addKubeObjectRoutes } from './kube-objects';
+import { Identity, NO_IDENTITY } from '../identity/setup';
 import type { Logger } from '../log';
 import { ENGINES, VERSION } from '../version';
 
@@ -30,6 +33,11 @@ export interface BridgeServerOptions {
   engine?: LocalEngine;
   /** Why there is no engine (e.g. a Node without node:sqlite): runs answer 503 saying so. */
   engineError?: string;
+  /**
+   * Who users are on Kubeflow and how to get their tokens (identity/setup.ts):
+   * `/api/identity`, and Katib/KServe objects created as the user. Default: none.
+   */
+  identity?: Identity;
 }
 
 export function createBridgeServer(auth: AuthConfig, log: Logger, options: BridgeServerOptions = {}): BridgeServer {
@@ -45,6 +53,11 @@ export function createBridgeServer(auth: AuthConfig, log: Logger, options: Bridg
       router.add(method, '/api/runs', unavailable).add(method, '/api/runs/:id', unavailable);
     }
   }
+
+  const identity = options.identity ?? NO_IDENTITY;
+  addIdentityRoutes(router, identity);
+  // Object status goes only to the users who created or read the object.
+  const stopWatches = addKubeObjectRoutes(router, identity, (event, users) => events.publish(event, caller => users.has(caller.user)), log);
 
   const http = createServer((req, res) => {
     handle(req, res).catch(err => {
@@ -99,6 +112,7 @@ export function createBridgeServer(auth: AuthConfig, log: Logger, options: Bridg
     close: () =>
       new Promise<void>(resolve => {
         unsubscribe?.();
+        stopWatches();
         events.close();
         http.closeAllConnections();
         http.close(() => resolve());
