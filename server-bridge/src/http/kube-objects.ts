@@ -40,6 +40,7 @@ const DNS_1035 = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const TOP_LEVEL = ['apiVersion', 'kind', 'metadata', 'spec'];
 
 type Obj = { [key: string]: unknown };
+const a = (kind: ObjectKind) => `${/^[AEIOU]/.test(kind.kind) ? 'an' : 'a'} ${kind.kind}`;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export function checkName(kind: ObjectKind, name: unknown, field: string): string {
@@ -56,7 +57,7 @@ export function checkName(kind: ObjectKind, name: unknown, field: string): strin
 /** The body as an object of `kind` for `namespace`, or a RequestError naming the field. */
 export function checkObject(kind: ObjectKind, body: unknown, namespace: string): KubeObject {
   if (!isObj(body)) {
-    throw new RequestError(`the body must be a ${kind.kind} object`, 'body');
+    throw new RequestError(`the body must be ${a(kind)} object`, 'body');
   }
   if (body.apiVersion !== kind.apiVersion) {
     throw new RequestError(`apiVersion must be '${kind.apiVersion}', not ${JSON.stringify(body.apiVersion)}`, 'apiVersion');
@@ -75,7 +76,7 @@ export function checkObject(kind: ObjectKind, body: unknown, namespace: string):
   checkName(kind, metadata.name, 'metadata.name');
   if (metadata.namespace !== undefined && metadata.namespace !== namespace) {
     throw new RequestError(
-      `you may create a ${kind.kind} only in your namespace '${namespace}', not in ${JSON.stringify(metadata.namespace)}`,
+      `you may create ${a(kind)} only in your namespace '${namespace}', not in ${JSON.stringify(metadata.namespace)}`,
       'metadata.namespace',
       403
     );
