@@ -9,7 +9,7 @@ import sys
 
 from jupyter_core.paths import jupyter_data_dir
 from jupyter_server.extension.application import ExtensionApp
-from traitlets import Float
+from traitlets import Enum, Float, Unicode
 
 from .handlers import handlers
 from .supervisor import Backoff, BridgeSupervisor
@@ -33,6 +33,22 @@ class KubeflowExtension(ExtensionApp):
     startup_timeout = Float(30.0, config=True, help="Seconds to wait for the bridge at startup.")
     restart_initial_delay = Float(0.5, config=True, help="First delay before a restart (s).")
     restart_max_delay = Float(10.0, config=True, help="Longest delay between restarts (s).")
+    identity_mode = Enum(
+        ["none", "pod", "shared"],
+        default_value=None,
+        allow_none=True,
+        config=True,
+        help=(
+            "How the bridge knows users on Kubeflow: 'none' (this machine only), 'pod' (inside a "
+            "Kubeflow notebook pod: its namespace and tokens), 'shared' (one server for many users: "
+            "user_map and/or Kubeflow Profiles, tokens minted with the TokenRequest API). "
+            "Unset: $KUBEFLOW_BRIDGE_IDENTITY, else 'none'."
+        ),
+    )
+    kubeconfig = Unicode(
+        "", config=True, help="The bridge's own kubeconfig (shared mode; default: the pod's service account)."
+    )
+    user_map = Unicode("", config=True, help="Shared mode: YAML/JSON file {users: {name: {namespace, serviceAccount}}}.")
 
     supervisor: BridgeSupervisor | None = None
 
@@ -45,6 +61,9 @@ class KubeflowExtension(ExtensionApp):
             data_dir=os.path.join(jupyter_data_dir(), "kubeflow"),
             # The server's Python is the default kernel's: steps see its packages.
             python=sys.executable,
+            identity_mode=self.identity_mode or None,
+            kubeconfig=self.kubeconfig or None,
+            user_map=self.user_map or None,
         )
         self.serverapp.web_app.settings["kubeflow_bridge"] = self.supervisor
         self.supervisor.start()

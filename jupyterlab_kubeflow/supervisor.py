@@ -67,6 +67,9 @@ class BridgeSupervisor:
         root_dir: str | None = None,
         data_dir: str | None = None,
         python: str | None = None,
+        identity_mode: str | None = None,
+        kubeconfig: str | None = None,
+        user_map: str | None = None,
     ) -> None:
         self.secret = secrets.token_urlsafe(32)
         self.kernel_token = secrets.token_urlsafe(32)
@@ -77,7 +80,16 @@ class BridgeSupervisor:
         # The local engine: notebook paths are relative to root_dir (Jupyter's),
         # run history lives in data_dir, steps run with python by default.
         self.serve_options: list[str] = []
-        for flag, value in (("--root-dir", root_dir), ("--data-dir", data_dir), ("--python", python)):
+        # Kubeflow identity (none|pod|shared), the bridge's own kubeconfig and
+        # the user map are paths and names, never credentials: argv is fine.
+        for flag, value in (
+            ("--root-dir", root_dir),
+            ("--data-dir", data_dir),
+            ("--python", python),
+            ("--identity", identity_mode),
+            ("--kubeconfig", kubeconfig),
+            ("--user-map", user_map),
+        ):
             if value:
                 self.serve_options += [flag, value]
         self.port: int | None = None
