@@ -48,6 +48,12 @@ describe('caching', () => {
     // The metrics step's input (total) was recomputed, same digest: a hit.
     expect(task(second, 'pipeline-metrics').cached).toBe(true);
     expect(second.metrics).toEqual({ total: 3 });
+
+    // A third run hits the second run's cached copy: it still points at the
+    // task that really ran, so its log is still there.
+    const third = await engine.wait((await engine.start({ notebook: { path } })).id);
+    expect(task(third, 'make').cachedFrom).toEqual({ run: first.id, task: 'make' });
+    expect(engine.logs(third.id, 'make')).toContain('[kubeflow] step make cell 1');
   });
 
   it('is off for a run with cache: false, and a new parameter value misses', async () => {

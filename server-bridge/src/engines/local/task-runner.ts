@@ -92,7 +92,8 @@ export async function runAttempt(
     if (hit) {
       const now = Date.now();
       commit({
-        state: 'succeeded', cached: true, cacheKey: key, cachedFrom: { run: hit.run, task: hit.task.name },
+        // Point at the task that really ran (a hit may itself be a hit), so its log is found.
+        state: 'succeeded', cached: true, cacheKey: key, cachedFrom: hit.task.cachedFrom ?? { run: hit.run, task: hit.task.name },
         outputs: reuseOutputs(hit, resolved.outputArtifacts), startedAt: now, finishedAt: now
       });
       return { state: 'succeeded' };
