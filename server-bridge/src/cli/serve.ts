@@ -15,6 +15,9 @@
  * --kubeconfig PATH (KUBEFLOW_BRIDGE_KUBECONFIG: the bridge's own
  * credentials; default in-cluster), --user-map PATH (KUBEFLOW_BRIDGE_USER_MAP),
  * --profiles on|off (KUBEFLOW_BRIDGE_PROFILES, default on).
+ * --kfp-endpoint URL (KUBEFLOW_BRIDGE_KFP_ENDPOINT): the KFP API server
+ * (`http://ml-pipeline.kubeflow.svc.cluster.local:8888`); with an identity
+ * mode it turns the kubeflow engine on (engines/kubeflow/setup.ts).
  * Once listening it prints one JSON line on stdout:
  *   {"event": "listening", "host": "127.0.0.1", "port": 43121}
  */
@@ -22,6 +25,7 @@ import { homedir } from 'node:os';
 import { join, resolve as resolvePath } from 'node:path';
 import { parseArgs } from 'node:util';
 import { LocalEngine } from '../engines/local/engine';
+import { createKubeflowEngine, kfpEndpointOf } from '../engines/kubeflow/setup';
 import { createBridgeServer } from '../http/server';
 import { createIdentity, identityOptions, IdentityOptions } from '../identity/setup';
 import { createLogger } from '../log';
@@ -46,7 +50,8 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<num
       identity: { type: 'string' },
       kubeconfig: { type: 'string' },
       'user-map': { type: 'string' },
-      profiles: { type: 'string' }
+      profiles: { type: 'string' },
+      'kfp-endpoint': { type: 'string' }
     },
     strict: true
   });
@@ -63,8 +68,10 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<num
     throw new UsageError('KUBEFLOW_BRIDGE_SECRET must be set to a random string of 16 or more characters');
   }
   let identityConfig: IdentityOptions;
+  let kfpEndpoint: string | undefined;
   try {
     identityConfig = identityOptions(values, env);
+    kfpEndpoint = kfpEndpointOf(values['kfp-endpoint'], env);
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
@@ -82,6 +89,7 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<num
     engineError = (err as Error).message;
     log.error('local engine unavailable', { dataDir, error: engineError });
   }
+  const kubeflow = createKubeflowEngine(kfpEndpoint, identity, engine, log);
   const bridge = createBridgeServer(
     {
       secret,
@@ -89,7 +97,7 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<num
       owner: env.KUBEFLOW_BRIDGE_OWNER || env.USER || 'owner'
     },
     log,
-    { engine, engineError, identity }
+    { engine, engineError, identity, kubeflow }
   );
 
   return new Promise<number>(resolve => {
@@ -101,7 +109,8 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<num
       stopping = true;
       log.info('bridge stopping', { reason });
       // Runs in progress are stopped and recorded as interrupted first.
-      void (engine?.shutdown() ?? Promise.resolve())
+      void (kubeflow?.shutdown() ?? Promise.resolve())
+        .then(() => engine?.shutdown())
         .catch(err => log.error('engine shutdown failed', { error: String(err) }))
         .then(() => bridge.close())
         .then(() => resolve(code));

@@ -6,7 +6,7 @@ export const USAGE = `usage: kubeflow-bridge <command> [options]
 commands:
   serve [--host 127.0.0.1] [--port N] [--watch-stdin] [--data-dir DIR] [--root-dir DIR]
         [--python PATH] [--identity none|pod|shared] [--kubeconfig PATH]
-        [--user-map PATH] [--profiles on|off]
+        [--user-map PATH] [--profiles on|off] [--kfp-endpoint URL]
                     run the bridge (secrets from the environment, see docs)
   analyze NOTEBOOK [--json]
                     steps, inputs, outputs and problems; exit 1 on errors

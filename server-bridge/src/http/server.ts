@@ -12,6 +12,7 @@ import { RouteContext, Router } from './router';
 import { health } from './health';
 import { EventHub } from '../events/hub';
 import type { LocalEngine } from '../engines/local/engine';
+import type { KubeflowEngine } from '../engines/kubeflow/engine';
 import { addRunRoutes } from './runs';
 import { addIdentityRoutes } from './identity';
 import { addKubeObjectRoutes } from './kube-objects';
@@ -38,14 +39,18 @@ export interface BridgeServerOptions {
    * `/api/identity`, and Katib/KServe objects created as the user. Default: none.
    */
   identity?: Identity;
+  /** The kubeflow engine (a KFP endpoint and an identity mode); shares the local engine's history. */
+  kubeflow?: KubeflowEngine;
 }
 
 export function createBridgeServer(auth: AuthConfig, log: Logger, options: BridgeServerOptions = {}): BridgeServer {
-  const router = new Router().add('GET', '/api/health', health);
-  const events = new EventHub({ version: VERSION, engines: ENGINES }, log);
-  const unsubscribe = options.engine?.onEvent(event => events.publish(event));
+  const kubeflow = options.engine ? options.kubeflow : undefined;
+  const engines = kubeflow ? [...ENGINES, 'kubeflow'] : ENGINES;
+  const router = new Router().add('GET', '/api/health', health(engines));
+  const events = new EventHub({ version: VERSION, engines }, log);
+  const unsubscribers = [options.engine, kubeflow].map(engine => engine?.onEvent(event => events.publish(event)));
   if (options.engine) {
-    addRunRoutes(router, options.engine);
+    addRunRoutes(router, { local: options.engine, kubeflow });
   } else if (options.engineError) {
     const unavailable = (ctx: RouteContext) =>
       sendError(ctx.res, 503, `the local engine is unavailable: ${options.engineError}`);
@@ -111,7 +116,7 @@ export function createBridgeServer(auth: AuthConfig, log: Logger, options: Bridg
     router,
     close: () =>
       new Promise<void>(resolve => {
-        unsubscribe?.();
+        unsubscribers.forEach(unsubscribe => unsubscribe?.());
         stopWatches();
         events.close();
         http.closeAllConnections();

@@ -270,7 +270,7 @@ export function isFinished(run: RunRecord): boolean {
 }
 
 /** Sortable and safe in paths and URLs: `20260102-030405-a1b2c3`. */
-function newRunId(): string {
+export function newRunId(): string {
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
   return `${stamp}-${randomBytes(3).toString('hex')}`;
 }

@@ -23,6 +23,10 @@ export interface CompiledNotebook {
   /** Where steps run: the notebook's folder, else null (the run folder). */
   cwd: string | null;
   pipelineSpec: object;
+  /** The IR as KFP takes it: the PipelineSpec, and the platform document when there is one. */
+  yaml: string;
+  /** The notebook's experiment setting, if any. */
+  experiment?: string;
 }
 
 const inside = (root: string, absolute: string) => absolute === root || absolute.startsWith(root + sep);
@@ -99,7 +103,8 @@ export function compileNotebook(rootDir: string, source: NotebookSource): Compil
     throw new EngineError(`the pipeline has errors: ${first.join('; ')}${more}`, 400, 'notebook');
   }
   try {
-    return { path, cwd, pipelineSpec: compilePipeline(graph).pipelineSpec };
+    const compiled = compilePipeline(graph);
+    return { path, cwd, pipelineSpec: compiled.pipelineSpec, yaml: compiled.yaml, experiment: graph.pipeline.experiment };
   } catch (err) {
     if (err instanceof CompileError) {
       const at = [err.cell != null ? `cell ${err.cell}` : '', err.step ? `step ${err.step}` : ''].filter(Boolean).join(', ');

@@ -15,7 +15,8 @@ export const RUN_COLUMNS: { [key in keyof RunRecord]?: [string, (v: unknown) => 
   startedAt: ['started_at', v => v],
   finishedAt: ['finished_at', v => v],
   error: ['error', json],
-  metrics: ['metrics', json]
+  metrics: ['metrics', json],
+  remote: ['remote', json]
 };
 
 export const TASK_COLUMNS: { [key in keyof TaskRecord]?: [string, (v: unknown) => unknown] } = {
@@ -48,7 +49,9 @@ export function runOf(row: Row): RunRecord {
     metrics: parse(row.metrics, null),
     root: String(row.root),
     user: row.user === null ? null : String(row.user),
-    rerunOf: row.rerun_of === null ? null : String(row.rerun_of)
+    rerunOf: row.rerun_of === null ? null : String(row.rerun_of),
+    engine: row.engine === 'kubeflow' ? 'kubeflow' : 'local',
+    remote: parse(row.remote, null)
   };
 }
 

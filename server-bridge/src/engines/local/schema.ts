@@ -1,11 +1,11 @@
 /**
  * The run history's SQL. `PRAGMA user_version` holds SCHEMA_VERSION; a
- * later version adds a migration here instead of editing these tables.
+ * later version adds a migration (MIGRATIONS) instead of editing these tables.
  *
  * Times are integers (ms since the epoch) so attempt intervals compare
  * exactly; structured fields are JSON text.
  */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS runs (
@@ -51,3 +51,18 @@ CREATE TABLE IF NOT EXISTS tasks (
 );
 CREATE INDEX IF NOT EXISTS tasks_by_cache_key ON tasks (cache_key, state);
 `;
+
+/**
+ * MIGRATIONS[n] takes a database at version n to n + 1. Only additive,
+ * so an older bridge's history opens unchanged (every old run is local).
+ * The version 1 tables above are created first, then every step runs.
+ */
+export const MIGRATIONS: { [from: number]: string } = {
+  // 1 -> 2: runs of the kubeflow engine share the history. `engine` says
+  // which engine drives a run; `remote` is the KFP run's coordinates
+  // (run id, experiment id, namespace, pipeline version) as JSON.
+  1: `
+ALTER TABLE runs ADD COLUMN engine TEXT NOT NULL DEFAULT 'local';
+ALTER TABLE runs ADD COLUMN remote TEXT;
+`
+};

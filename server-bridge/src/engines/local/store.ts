@@ -9,7 +9,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { SCHEMA, SCHEMA_VERSION } from './schema';
+import { MIGRATIONS, SCHEMA, SCHEMA_VERSION } from './schema';
 import { Database, JournalMode, openDatabase, probeWal } from './sqlite';
 import { json, num, parse, Row, RUN_COLUMNS, runOf, TASK_COLUMNS, taskOf } from './rows';
 import type { RunRecord, RunWithTasks, TaskRecord } from './types';
@@ -62,13 +62,14 @@ export class Store {
       this.db
         .prepare(
           `INSERT INTO runs (id, notebook, pipeline, state, params, options, created_at, started_at,
-             finished_at, error, metrics, root, user, rerun_of, ir, owner)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+             finished_at, error, metrics, root, user, rerun_of, ir, owner, engine, remote)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
         )
         .run(
           run.id, run.notebook, run.pipeline, run.state, JSON.stringify(run.parameters),
           JSON.stringify(run.options), run.createdAt, run.startedAt, run.finishedAt, json(run.error),
-          json(run.metrics), run.root, run.user, run.rerunOf, JSON.stringify(ir), OWNER
+          json(run.metrics), run.root, run.user, run.rerunOf, JSON.stringify(ir), OWNER,
+          run.engine ?? 'local', json(run.remote)
         );
       const insert = this.db.prepare(
         `INSERT INTO tasks (run_id, name, position, state, dependencies) VALUES (?, ?, ?, ?, ?)`
@@ -120,6 +121,14 @@ export class Store {
             .prepare('SELECT * FROM runs WHERE notebook = ? ORDER BY created_at DESC, id DESC LIMIT ?')
             .all(filter.notebook, limit)
     ) as Row[];
+    return rows.map(runOf);
+  }
+
+  /** Unfinished runs of one engine (the kubeflow engine resumes following them). */
+  unfinishedRuns(engine: string): RunRecord[] {
+    const rows = this.db
+      .prepare(`SELECT * FROM runs WHERE engine = ? AND state IN ('pending', 'running') ORDER BY created_at`)
+      .all(engine) as Row[];
     return rows.map(runOf);
   }
 
@@ -177,7 +186,11 @@ export class Store {
       );
     }
     this.transaction(() => {
+      // A new file gets the version 1 tables, then every migration.
       this.db.exec(SCHEMA);
+      for (let from = Math.max(version, 1); from < SCHEMA_VERSION; from++) {
+        this.db.exec(MIGRATIONS[from]);
+      }
       this.db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
     });
   }
@@ -190,7 +203,8 @@ export class Store {
    */
   private recover(): RecoveredTask[] {
     const open = this.db
-      .prepare(`SELECT id, owner, root FROM runs WHERE state IN ('pending', 'running')`)
+      // A kubeflow run goes on in the cluster: its engine picks it up again.
+      .prepare(`SELECT id, owner, root FROM runs WHERE state IN ('pending', 'running') AND engine = 'local'`)
       .all() as Row[];
     const orphaned = open.filter(row => ownerIsGone(String(row.owner)));
     if (orphaned.length === 0) {

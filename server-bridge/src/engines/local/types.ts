@@ -118,6 +118,25 @@ export interface RunRecord {
   user: string | null;
   /** The run this one repeats, for reruns. */
   rerunOf: string | null;
+  /** The engine that drives the run (absent means local). */
+  engine?: EngineName;
+  /** Where a kubeflow run lives in KFP; null for local runs. */
+  remote?: RemoteRun | null;
+}
+
+export type EngineName = 'local' | 'kubeflow';
+
+/** A kubeflow run's coordinates in KFP (no credential is ever kept here). */
+export interface RemoteRun {
+  runId: string;
+  experimentId: string;
+  experiment: string;
+  namespace: string;
+  serviceAccount: string;
+  pipelineId: string;
+  pipelineVersionId: string;
+  /** The KFP state as last seen (`RUNNING`, `CANCELING`, ...). */
+  state: string;
 }
 
 export interface RunWithTasks extends RunRecord {
