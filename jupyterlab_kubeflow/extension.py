@@ -49,6 +49,14 @@ class KubeflowExtension(ExtensionApp):
         "", config=True, help="The bridge's own kubeconfig (shared mode; default: the pod's service account)."
     )
     user_map = Unicode("", config=True, help="Shared mode: YAML/JSON file {users: {name: {namespace, serviceAccount}}}.")
+    kfp_endpoint = Unicode(
+        "",
+        config=True,
+        help=(
+            "The Kubeflow Pipelines API server, e.g. http://ml-pipeline.kubeflow.svc.cluster.local:8888. "
+            "With an identity mode it turns on the kubeflow engine. Unset: $KUBEFLOW_BRIDGE_KFP_ENDPOINT."
+        ),
+    )
 
     supervisor: BridgeSupervisor | None = None
 
@@ -64,6 +72,7 @@ class KubeflowExtension(ExtensionApp):
             identity_mode=self.identity_mode or None,
             kubeconfig=self.kubeconfig or None,
             user_map=self.user_map or None,
+            kfp_endpoint=self.kfp_endpoint or None,
         )
         self.serverapp.web_app.settings["kubeflow_bridge"] = self.supervisor
         self.supervisor.start()

@@ -70,6 +70,7 @@ class BridgeSupervisor:
         identity_mode: str | None = None,
         kubeconfig: str | None = None,
         user_map: str | None = None,
+        kfp_endpoint: str | None = None,
     ) -> None:
         self.secret = secrets.token_urlsafe(32)
         self.kernel_token = secrets.token_urlsafe(32)
@@ -89,6 +90,7 @@ class BridgeSupervisor:
             ("--identity", identity_mode),
             ("--kubeconfig", kubeconfig),
             ("--user-map", user_map),
+            ("--kfp-endpoint", kfp_endpoint),
         ):
             if value:
                 self.serve_options += [flag, value]
