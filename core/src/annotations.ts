@@ -18,6 +18,7 @@ import {
   StepSettings
 } from './types';
 import { readStepSettings } from './settings';
+import { readStudySpec } from './tuning/validate';
 
 /** One cell's annotation, whichever dialect it was written in. */
 export type NormalizedAnnotation =
@@ -143,7 +144,7 @@ function readAfter(value: unknown, cell: number, step: string, problems: Problem
   return value as string[];
 }
 
-const SETTINGS_KEYS: Array<keyof PipelineSettings> = ['name', 'description', 'experiment', 'image', 'target'];
+const SETTINGS_KEYS: Array<keyof PipelineSettings> = ['name', 'description', 'experiment', 'image', 'target', 'tuning'];
 
 /** Read notebook-wide settings; bad fields are dropped with an error. */
 export function readPipelineSettings(value: unknown, problems: Problem[]): PipelineSettings {
@@ -171,10 +172,17 @@ export function readPipelineSettings(value: unknown, problems: Problem[]): Pipel
       } else {
         error(`notebook metadata: target must be "local" or "kubeflow", got ${JSON.stringify(field)}`, key);
       }
+    } else if (key === 'tuning') {
+      // Shape only here; the Tune view checks it against the pipeline (validateStudy).
+      const read = readStudySpec(field, 'tuning.');
+      read.problems.forEach(p => error(`notebook metadata: ${p.message}`, p.field));
+      if (read.spec) {
+        settings.tuning = read.spec;
+      }
     } else if (typeof field !== 'string') {
       error(`notebook metadata: ${key} must be a string, got ${JSON.stringify(field)}`, key);
     } else {
-      settings[key as Exclude<keyof PipelineSettings, 'target'>] = field;
+      settings[key as Exclude<keyof PipelineSettings, 'target' | 'tuning'>] = field;
     }
   }
   return settings;

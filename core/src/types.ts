@@ -8,6 +8,8 @@
  * (headless, in Node) run the very same code.
  */
 
+import type { StudySpec } from './tuning/spec';
+
 /** The metadata key under which each cell (and the notebook) keeps our data. */
 export const METADATA_KEY = 'kubeflow';
 
@@ -105,6 +107,8 @@ export interface PipelineSettings {
   /** Default image for every step that does not set its own. */
   image?: string;
   target?: 'local' | 'kubeflow';
+  /** The Tune view's study settings (core/src/tuning/spec.ts). */
+  tuning?: StudySpec;
 }
 
 // ---------------------------------------------------------------------------
