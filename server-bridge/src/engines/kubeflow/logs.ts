@@ -45,6 +45,11 @@ export async function readTaskLog(
     if (err instanceof EngineError) {
       throw err;
     }
+    if (/No Content-Type defined/.test((err as Error).message ?? '')) {
+      // client-node 1.4 cannot parse an empty answer (a container that has
+      // not started writes nothing, and the API server sends no type).
+      return '';
+    }
     throw kubeErrorOf(err, namespace);
   }
 }

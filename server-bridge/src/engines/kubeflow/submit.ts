@@ -16,6 +16,8 @@ export interface Uploaded {
 export class Submitter {
   /** `namespace/display name` -> experiment id. */
   private experiments = new Map<string, string>();
+  /** `namespace/version name` -> what was uploaded (the first version is named after the pipeline). */
+  private uploads = new Map<string, Uploaded>();
 
   constructor(private client: KfpClient) {}
 
@@ -40,12 +42,24 @@ export class Submitter {
     this.experiments.delete(`${namespace}/${name}`);
   }
 
+  /** The same IR uploads once; another one becomes a version named `<name>-<sha256 prefix>`. */
   async upload(user: string, namespace: string, name: string, yaml: string): Promise<Uploaded> {
     const versionName = `${name}-${createHash('sha256').update(yaml).digest('hex').slice(0, 12)}`;
+    const key = `${namespace}/${versionName}`;
+    const known = this.uploads.get(key);
+    if (known) {
+      return known;
+    }
+    const uploaded = await this.find(user, namespace, name, versionName, yaml);
+    this.uploads.set(key, uploaded);
+    return uploaded;
+  }
+
+  private async find(user: string, namespace: string, name: string, versionName: string, yaml: string): Promise<Uploaded> {
     const pipeline = await this.client.findPipeline(user, namespace, name);
     if (!pipeline) {
-      // The first upload creates the pipeline and its first version: name it
-      // like the later ones (KFP names it after the pipeline).
+      // The first upload creates the pipeline and its first version (KFP
+      // names that after the pipeline; `uploads` remembers it for this IR).
       const created = await this.client.uploadPipeline(user, namespace, name, yaml);
       const id = requireId(created.pipeline_id, 'pipeline', name);
       const [first] = await this.client.listPipelineVersions(user, id);
