@@ -97,12 +97,30 @@ class _LoopbackRESTServer(_kserve_server.RESTServer):
         self.config.host = LOOPBACK
 
 
+def _exit_when_stdin_closes() -> None:
+    """The bridge holds our stdin open; when it dies, even by SIGKILL, the
+    pipe closes and we stop too, so no model server outlives its bridge."""
+    import signal
+    import threading
+
+    def watch() -> None:
+        while sys.stdin.buffer.read(4096):
+            pass
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, name="watch-stdin", daemon=True).start()
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--model_dir", required=True)
     parser.add_argument("--model_name", required=True)
     parser.add_argument("--http_port", type=int, required=True)
+    parser.add_argument("--watch_stdin", action="store_true",
+                        help="exit when stdin closes (the bridge that started us is gone)")
     args = parser.parse_args(argv)
+    if args.watch_stdin:
+        _exit_when_stdin_closes()
     model = ArtifactModel(args.model_name, args.model_dir)
     try:
         model.load()

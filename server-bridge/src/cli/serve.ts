@@ -27,6 +27,8 @@ import { parseArgs } from 'node:util';
 import { LocalEngine } from '../engines/local/engine';
 import { createKubeflowEngine, kfpEndpointOf } from '../engines/kubeflow/setup';
 import { createBridgeServer } from '../http/server';
+import { DeploymentService } from '../serving/service';
+import { modelServerScript } from '../serving/script';
 import { createIdentity, identityOptions, IdentityOptions } from '../identity/setup';
 import { createLogger } from '../log';
 import { VERSION } from '../version';
@@ -90,6 +92,16 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<num
     log.error('local engine unavailable', { dataDir, error: engineError });
   }
   const kubeflow = createKubeflowEngine(kfpEndpoint, identity, engine, log);
+  // Local deployments come back with the bridge: their servers start again.
+  let deployments: DeploymentService | undefined;
+  if (engine) {
+    try {
+      deployments = new DeploymentService(engine, { dataDir, script: modelServerScript(env), env });
+      deployments.resume();
+    } catch (err) {
+      log.error('local serving unavailable', { error: (err as Error).message });
+    }
+  }
   const bridge = createBridgeServer(
     {
       secret,
@@ -97,7 +109,7 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<num
       owner: env.KUBEFLOW_BRIDGE_OWNER || env.USER || 'owner'
     },
     log,
-    { engine, engineError, identity, kubeflow }
+    { engine, engineError, identity, kubeflow, deployments }
   );
 
   return new Promise<number>(resolve => {
@@ -110,6 +122,7 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<num
       log.info('bridge stopping', { reason });
       // Runs in progress are stopped and recorded as interrupted first.
       void (kubeflow?.shutdown() ?? Promise.resolve())
+        .then(() => deployments?.shutdown())
         .then(() => engine?.shutdown())
         .catch(err => log.error('engine shutdown failed', { error: String(err) }))
         .then(() => bridge.close())

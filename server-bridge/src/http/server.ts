@@ -16,6 +16,8 @@ import type { KubeflowEngine } from '../engines/kubeflow/engine';
 import { addRunRoutes } from './runs';
 import { addIdentityRoutes } from './identity';
 import { addKubeObjectRoutes } from './kube-objects';
+import { addDeploymentRoutes } from './deployments';
+import type { DeploymentService } from '../serving/service';
 import { Identity, NO_IDENTITY } from '../identity/setup';
 import type { Logger } from '../log';
 import { ENGINES, VERSION } from '../version';
@@ -41,6 +43,8 @@ export interface BridgeServerOptions {
   identity?: Identity;
   /** The kubeflow engine (a KFP endpoint and an identity mode); shares the local engine's history. */
   kubeflow?: KubeflowEngine;
+  /** Local model serving: `/api/deployments`, and `deployment` events. */
+  deployments?: DeploymentService;
 }
 
 export function createBridgeServer(auth: AuthConfig, log: Logger, options: BridgeServerOptions = {}): BridgeServer {
@@ -49,6 +53,10 @@ export function createBridgeServer(auth: AuthConfig, log: Logger, options: Bridg
   const router = new Router().add('GET', '/api/health', health(engines));
   const events = new EventHub({ version: VERSION, engines }, log);
   const unsubscribers = [options.engine, kubeflow].map(engine => engine?.onEvent(event => events.publish(event)));
+  if (options.deployments) {
+    unsubscribers.push(options.deployments.onEvent(event => events.publish(event)));
+    addDeploymentRoutes(router, options.deployments);
+  }
   if (options.engine) {
     addRunRoutes(router, { local: options.engine, kubeflow });
   } else if (options.engineError) {

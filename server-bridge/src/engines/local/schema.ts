@@ -5,7 +5,7 @@
  * Times are integers (ms since the epoch) so attempt intervals compare
  * exactly; structured fields are JSON text.
  */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS runs (
@@ -64,5 +64,37 @@ export const MIGRATIONS: { [from: number]: string } = {
   1: `
 ALTER TABLE runs ADD COLUMN engine TEXT NOT NULL DEFAULT 'local';
 ALTER TABLE runs ADD COLUMN remote TEXT;
+`,
+  // 2 -> 3: deployments (server-bridge/src/serving/store.ts). A version's
+  // stats are the router's counters, flushed about once a second.
+  2: `
+CREATE TABLE IF NOT EXISTS deployments (
+  name       TEXT PRIMARY KEY,
+  user       TEXT,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  routing    TEXT NOT NULL,
+  gate       TEXT
+);
+CREATE TABLE IF NOT EXISTS deployment_versions (
+  deployment TEXT NOT NULL REFERENCES deployments (name) ON DELETE CASCADE,
+  id         TEXT NOT NULL,
+  role       TEXT NOT NULL,
+  run_id     TEXT NOT NULL,
+  task       TEXT NOT NULL,
+  output     TEXT NOT NULL,
+  path       TEXT NOT NULL,
+  format     TEXT NOT NULL,
+  model_type TEXT,
+  metrics    TEXT NOT NULL,
+  python     TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  position   INTEGER NOT NULL,
+  requests   INTEGER NOT NULL DEFAULT 0,
+  errors     INTEGER NOT NULL DEFAULT 0,
+  rewards    INTEGER NOT NULL DEFAULT 0,
+  reward_sum REAL NOT NULL DEFAULT 0,
+  PRIMARY KEY (deployment, id)
+);
 `
 };
