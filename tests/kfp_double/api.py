@@ -22,7 +22,7 @@ from datetime import datetime, timezone
 import yaml
 
 from . import openapi
-from .auth import AuthError, KfpAuth
+from .auth import KfpAuth
 from .params import check_parameters
 
 
@@ -298,5 +298,3 @@ class KfpApi:
         if state in ("SUCCEEDED", "FAILED", "CANCELED", "SKIPPED"):
             run["finished_at"] = now()
 
-
-__all__ = ["KfpApi", "ApiError", "AuthError", "match"]
