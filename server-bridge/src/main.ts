@@ -3,12 +3,13 @@ import { analyze } from './cli/analyze';
 import { compile } from './cli/compile';
 import { run } from './cli/run';
 import { serve } from './cli/serve';
+import { tune } from './cli/tune';
 import { USAGE, UsageError } from './cli/usage';
 import { VERSION } from './version';
 
 type Command = (argv: string[], env: NodeJS.ProcessEnv) => Promise<number>;
 
-const COMMANDS: { [name: string]: Command } = { serve, analyze, compile, run };
+const COMMANDS: { [name: string]: Command } = { serve, analyze, compile, run, tune };
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const [command, ...rest] = argv;

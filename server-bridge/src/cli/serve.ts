@@ -28,6 +28,7 @@ import { LocalEngine } from '../engines/local/engine';
 import { createKubeflowEngine, kfpEndpointOf } from '../engines/kubeflow/setup';
 import { createBridgeServer } from '../http/server';
 import { DeploymentService } from '../serving/service';
+import { StudyManager } from '../tuning/manager';
 import { modelServerScript } from '../serving/script';
 import { createIdentity, identityOptions, IdentityOptions } from '../identity/setup';
 import { createLogger } from '../log';
@@ -102,6 +103,19 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<num
       log.error('local serving unavailable', { error: (err as Error).message });
     }
   }
+  // Studies a killed bridge left running go on (their interrupted trials are tried again).
+  let studies: StudyManager | undefined;
+  if (engine) {
+    try {
+      studies = new StudyManager(engine, { python: values.python });
+      const resumed = studies.resumeOrphans();
+      if (resumed.length) {
+        log.info('studies resumed', { studies: resumed.length });
+      }
+    } catch (err) {
+      log.error('tuning unavailable', { error: (err as Error).message });
+    }
+  }
   const bridge = createBridgeServer(
     {
       secret,
@@ -109,7 +123,7 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<num
       owner: env.KUBEFLOW_BRIDGE_OWNER || env.USER || 'owner'
     },
     log,
-    { engine, engineError, identity, kubeflow, deployments }
+    { engine, engineError, identity, kubeflow, deployments, studies }
   );
 
   return new Promise<number>(resolve => {
@@ -123,6 +137,8 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<num
       // Runs in progress are stopped and recorded as interrupted first.
       void (kubeflow?.shutdown() ?? Promise.resolve())
         .then(() => deployments?.shutdown())
+        // Studies first: they must not record their trials' runs as interrupted by us.
+        .then(() => studies?.shutdown())
         .then(() => engine?.shutdown())
         .catch(err => log.error('engine shutdown failed', { error: String(err) }))
         .then(() => bridge.close())

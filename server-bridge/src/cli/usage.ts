@@ -15,6 +15,11 @@ commands:
   run NOTEBOOK [--param name=value ...] [--no-cache] [--json] [--python PATH]
       [--data-dir DIR] [--parallelism N] [--timeout SECONDS]
                     run the pipeline on this machine; exit 0 only if it succeeded
+  tune NOTEBOOK --space NAME=FORM ... --objective METRIC --maximize|--minimize
+      [--trials N] [--parallel K] [--algorithm tpe] [--seed S] [--max-failed N]
+      [--goal G] [--json] [--python PATH] [--data-dir DIR]
+                    a local tuning study (Optuna); FORM: uniform:LO:HI,
+                    loguniform:LO:HI, int:LO:HI[:STEP], choice:A,B,C
   --version         print the version
   --help            print this help
 `;

@@ -18,6 +18,8 @@ import { addIdentityRoutes } from './identity';
 import { addKubeObjectRoutes } from './kube-objects';
 import { addDeploymentRoutes } from './deployments';
 import type { DeploymentService } from '../serving/service';
+import { addStudyRoutes } from './studies';
+import type { StudyManager } from '../tuning/manager';
 import { Identity, NO_IDENTITY } from '../identity/setup';
 import type { Logger } from '../log';
 import { ENGINES, VERSION } from '../version';
@@ -45,6 +47,8 @@ export interface BridgeServerOptions {
   kubeflow?: KubeflowEngine;
   /** Local model serving: `/api/deployments`, and `deployment` events. */
   deployments?: DeploymentService;
+  /** Tuning studies (needs the local engine): `/api/studies`, and `study` / `trial` events. */
+  studies?: StudyManager;
 }
 
 export function createBridgeServer(auth: AuthConfig, log: Logger, options: BridgeServerOptions = {}): BridgeServer {
@@ -69,6 +73,10 @@ export function createBridgeServer(auth: AuthConfig, log: Logger, options: Bridg
 
   const identity = options.identity ?? NO_IDENTITY;
   addIdentityRoutes(router, identity);
+  if (options.studies && options.engine) {
+    unsubscribers.push(options.studies.onEvent(event => events.publish(event)));
+    addStudyRoutes(router, options.studies, options.engine.options.rootDir);
+  }
   // Object status goes only to the users who created or read the object.
   const stopWatches = addKubeObjectRoutes(router, identity, (event, users) => events.publish(event, caller => users.has(caller.user)), log);
 

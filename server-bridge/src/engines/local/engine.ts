@@ -83,6 +83,17 @@ export class LocalEngine {
     return this.launch(compiled.pipelineSpec, compiled.path, compiled.cwd, request, null);
   }
 
+  /**
+   * A run of IR compiled earlier (a tuning study's trials all run the
+   * program the study compiled, even if the notebook is edited meanwhile),
+   * recorded under `notebook` and run in `cwd`.
+   */
+  async startCompiled(
+    pipelineSpec: object, notebook: string | null, cwd: string | null, request: Omit<StartRequest, 'notebook'>
+  ): Promise<RunWithTasks> {
+    return this.launch(pipelineSpec, notebook, cwd, { ...request, notebook: {} }, null);
+  }
+
   async rerun(id: string, user?: string): Promise<RunWithTasks> {
     const run = this.require(id);
     const cwd = run.notebook === null ? null : join(this.options.rootDir, run.notebook, '..');

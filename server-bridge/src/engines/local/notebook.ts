@@ -62,7 +62,8 @@ function realRoot(root: string): string {
   }
 }
 
-function load(rootDir: string, source: NotebookSource): { doc: NotebookDocument; path: string | null; cwd: string | null } {
+/** The notebook document of a source (a tuning study analyses it itself). */
+export function loadNotebook(rootDir: string, source: NotebookSource): { doc: NotebookDocument; path: string | null; cwd: string | null } {
   const field = source.content !== undefined ? 'notebook.content' : 'notebook.path';
   try {
     if (source.content !== undefined) {
@@ -90,7 +91,7 @@ function load(rootDir: string, source: NotebookSource): { doc: NotebookDocument;
 }
 
 export function compileNotebook(rootDir: string, source: NotebookSource): CompiledNotebook {
-  const { doc, path, cwd } = load(rootDir, source);
+  const { doc, path, cwd } = loadNotebook(rootDir, source);
   const defaultName = path ? basename(path).replace(/\.ipynb$/i, '') : undefined;
   const graph = analyzeNotebook(doc, { defaultName });
   const errors = graph.problems.filter((p: Problem) => p.severity === 'error');

@@ -1,0 +1,1 @@
+"""Tuning: the Optuna side of local studies (``optuna_driver``), run by the bridge."""

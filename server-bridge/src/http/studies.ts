@@ -1,0 +1,134 @@
+/**
+ * `/api/studies`: tuning studies over HTTP (the Tune view, client.tune).
+ * Bodies are checked here, the spec against the notebook's pipeline by
+ * core's validateStudy: a 400 names the field (`spec.parameters.lr.min`,
+ * `spec.objective.metric`, `notebook.path`).
+ *
+ *   POST /api/studies   {notebook: {path?, content?}, spec: StudySpec, target?: 'local'|'kubeflow',
+ *                        options?: {python?}}                       -> 201 the study (with trials: [])
+ *        target 'kubeflow': see tuning/katib-route.ts (501 while Kubeflow is not configured)
+ *   GET  /api/studies?notebook=PATH&limit=N  {studies: [...]}, newest first, without trials
+ *   GET  /api/studies/:id                    the study with its trials (parameters, metrics,
+ *                                            objective, state, durationMs, run)
+ *   POST /api/studies/:id/stop               cancels running trials; the study, `stopped`
+ *   POST /api/studies/:id/resume             the study, `running` again (stopped studies only)
+ *
+ * Events on /api/events: {type:'study', study} and {type:'trial', study, notebook, trial}
+ * (server-bridge/src/tuning/types.ts).
+ */
+import { notebookPath } from '../engines/local/notebook';
+import { EngineError } from '../engines/local/types';
+import { readStudySpec } from '../../../core/src/tuning/validate';
+import type { StudyManager } from '../tuning/manager';
+import { BodyError, readJsonBody } from './body';
+import { sendError, sendJson } from './respond';
+import type { RouteContext, Router } from './router';
+
+type Obj = { [key: string]: unknown };
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+class FieldError extends Error {
+  constructor(message: string, readonly field: string, readonly status = 400) {
+    super(message);
+  }
+}
+
+/** Handles `target: 'kubeflow'` bodies (the Katib Experiment); absent: 501. */
+export type KubeflowStudies = (body: Obj, ctx: RouteContext) => Promise<{ status: number; body: unknown }>;
+
+export function studyRequestOf(body: unknown): { notebook: { path?: string; content?: unknown }; spec: ReturnType<typeof readStudySpec>['spec']; target: 'local' | 'kubeflow'; python?: string; raw: Obj } {
+  if (!isObj(body)) {
+    throw new FieldError('the body must be a JSON object', 'body');
+  }
+  const allowed = ['notebook', 'spec', 'target', 'options'];
+  const extra = Object.keys(body).find(k => !allowed.includes(k));
+  if (extra !== undefined) {
+    throw new FieldError(`unknown field ${extra} (expected ${allowed.join(', ')})`, extra);
+  }
+  const nb = body.notebook;
+  if (!isObj(nb) || (nb.path === undefined && nb.content === undefined)) {
+    throw new FieldError('notebook must be an object with a path or content', 'notebook');
+  }
+  if (nb.path !== undefined && (typeof nb.path !== 'string' || nb.path.trim() === '')) {
+    throw new FieldError('notebook.path must be a non-empty string', 'notebook.path');
+  }
+  const target = body.target ?? 'local';
+  if (target !== 'local' && target !== 'kubeflow') {
+    throw new FieldError(`target must be 'local' or 'kubeflow', not ${JSON.stringify(target)}`, 'target');
+  }
+  const options = body.options ?? {};
+  if (!isObj(options) || Object.keys(options).some(k => k !== 'python')) {
+    throw new FieldError('options may only hold python (the steps\' interpreter)', 'options');
+  }
+  if (options.python !== undefined && (typeof options.python !== 'string' || options.python.trim() === '' || options.python.includes('\0'))) {
+    throw new FieldError('options.python must be the path of a Python interpreter', 'options.python');
+  }
+  const read = readStudySpec(body.spec, 'spec.');
+  if (!read.spec) {
+    throw new FieldError(read.problems[0].message, read.problems[0].field);
+  }
+  return { notebook: { path: nb.path as string | undefined, content: nb.content }, spec: read.spec, target, python: options.python as string | undefined, raw: body };
+}
+
+function guarded(handler: (ctx: RouteContext) => Promise<void> | void) {
+  return async (ctx: RouteContext) => {
+    try {
+      await handler(ctx);
+    } catch (err) {
+      if (err instanceof FieldError || err instanceof EngineError) {
+        sendError(ctx.res, err instanceof FieldError ? err.status : err.status, err.message, err.field);
+      } else if (err instanceof BodyError) {
+        sendError(ctx.res, err.status, err.message, 'body');
+      } else {
+        throw err;
+      }
+    }
+  };
+}
+
+function limitOf(url: URL): number | undefined {
+  const raw = url.searchParams.get('limit');
+  if (raw === null) {
+    return undefined;
+  }
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) {
+    throw new FieldError('limit must be a whole number >= 0', 'limit');
+  }
+  return n;
+}
+
+export function addStudyRoutes(router: Router, studies: StudyManager, rootDir: string, kubeflow?: KubeflowStudies): void {
+  router
+    .add('POST', '/api/studies', guarded(async ctx => {
+      const request = studyRequestOf(await readJsonBody(ctx.req));
+      if (request.target === 'kubeflow') {
+        if (!kubeflow) {
+          throw new FieldError('Katib studies need Kubeflow: start the bridge with an identity mode (--identity pod|shared)', 'target', 501);
+        }
+        const answer = await kubeflow(request.raw, ctx);
+        sendJson(ctx.res, answer.status, answer.body);
+        return;
+      }
+      const study = await studies.create({ notebook: request.notebook, spec: request.spec!, user: ctx.caller.user, python: request.python });
+      sendJson(ctx.res, 201, study);
+    }))
+    .add('GET', '/api/studies', guarded(ctx => {
+      const notebook = ctx.url.searchParams.get('notebook');
+      const filter = notebook === null ? {} : { notebook: notebookPath(rootDir, notebook).relative };
+      sendJson(ctx.res, 200, { studies: studies.list({ ...filter, limit: limitOf(ctx.url) }) });
+    }))
+    .add('GET', '/api/studies/:id', guarded(ctx => {
+      const study = studies.get(ctx.params.id);
+      if (!study) {
+        throw new EngineError(`no study ${ctx.params.id}`, 404);
+      }
+      sendJson(ctx.res, 200, study);
+    }))
+    .add('POST', '/api/studies/:id/stop', guarded(async ctx => {
+      sendJson(ctx.res, 200, await studies.stop(ctx.params.id));
+    }))
+    .add('POST', '/api/studies/:id/resume', guarded(async ctx => {
+      sendJson(ctx.res, 200, await studies.resume(ctx.params.id));
+    }));
+}
