@@ -83,8 +83,8 @@ class ArtifactModel(kserve.Model):
         instances = get_predict_input(payload)
         try:
             result = self._model.predict(instances)
-        except Exception as err:  # shown to the caller as KServe's 400
-            raise kserve.errors.InferenceError(str(err)) from err
+        except (ValueError, TypeError) as err:  # the instances do not fit the model: KServe's 400
+            raise kserve.errors.InvalidInput(str(err)) from err
         return get_predict_response(payload, result, self.name)
 
 

@@ -37,7 +37,8 @@ export function versionFromRun(engine: LocalEngine, runId: string, output: strin
     throw new EngineError(`output ${output} of run ${runId} has no readable kubeflow.json: ${(err as Error).message}`, 400, 'output');
   }
   const format = meta.format ?? '';
-  if (!SERVABLE_FORMATS.includes(format)) {
+  // A number or a list saved with pickle is a value, not a model (`builtins.float`).
+  if (!SERVABLE_FORMATS.includes(format) || (meta.type ?? '').startsWith('builtins.')) {
     throw new EngineError(
       `output ${output} is saved as ${format || 'an unknown format'}${meta.type ? ` (${meta.type})` : ''}, not a model: ` +
         `a model server loads ${SERVABLE_FORMATS.join(', ')} (scikit-learn and XGBoost models are saved with joblib)`,
