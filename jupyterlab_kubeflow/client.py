@@ -42,7 +42,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["BridgeError", "Run", "RunFailed", "Task", "run", "runs"]
+__all__ = ["BridgeError", "Run", "RunFailed", "Task", "deploy", "feedback", "predict", "run", "runs"]
 
 URL_ENV = "KUBEFLOW_BRIDGE_URL"
 TOKEN_ENV = "KUBEFLOW_BRIDGE_TOKEN"
@@ -241,6 +241,50 @@ def runs(notebook: str | os.PathLike[str] | None = None, limit: int | None = Non
         query["limit"] = str(limit)
     suffix = f"?{urllib.parse.urlencode(query)}" if query else ""
     return [_run_of(r) for r in _request("GET", f"/api/runs{suffix}")["runs"]]
+
+
+def deploy(run: str | Run, output: str = "model", name: str | None = None, *,
+           challenger: bool = False, challenger_percent: float | None = None,
+           gate: dict[str, Any] | None = None, promote_if: dict[str, Any] | None = None,
+           routing: dict[str, Any] | None = None, wait: bool = True) -> dict[str, Any]:
+    """Serves a run's model output locally (KServe's model server); returns the deployment.
+
+    A new ``name`` makes the output its champion (``gate``: ``{"metric",
+    "direction", "margin"}`` that every later promotion must pass;
+    ``routing``: a fixed split or a bandit). ``challenger=True`` adds it to
+    an existing deployment instead, with ``challenger_percent`` of the
+    traffic, or, with ``promote_if``, as the champion if it passes that
+    gate (BridgeError, status 409, when it does not). ``wait``: return once
+    the model server is ready.
+    """
+    body: dict[str, Any] = {"run": run.id if isinstance(run, Run) else run, "output": output,
+                            "name": name or output, "wait": wait}
+    if challenger:
+        body["role"] = "challenger"
+    for key, value in (("challengerPercent", challenger_percent), ("gate", gate),
+                       ("promoteIf", promote_if), ("routing", routing)):
+        if value is not None:
+            body[key] = value
+    return _request("POST", "/api/deployments", body)["deployment"]
+
+
+def predict(name: str, instances: Any) -> dict[str, Any]:
+    """V1 prediction: ``{"predictions", "version", "request_id", "latency_ms"}``.
+
+    ``instances``: a list of rows (a numpy array or DataFrame is converted).
+    Keep ``request_id`` to send ``feedback`` for a bandit.
+    """
+    if hasattr(instances, "tolist"):
+        instances = instances.tolist()
+    elif hasattr(instances, "to_numpy"):
+        instances = instances.to_numpy().tolist()
+    return _request("POST", f"/api/deployments/{_quote(name)}/predict", {"instances": instances})
+
+
+def feedback(name: str, request_id: str, reward: float) -> dict[str, Any]:
+    """A reward in [0, 1] for the version that answered ``request_id`` (bandit routing learns from it)."""
+    return _request("POST", f"/api/deployments/{_quote(name)}/feedback",
+                    {"request_id": request_id, "reward": reward})
 
 
 def _run_of(body: dict[str, Any]) -> Run:
