@@ -72,7 +72,7 @@ export function createBridgeServer(auth: AuthConfig, log: Logger, options: Bridg
   }
 
   const identity = options.identity ?? NO_IDENTITY;
-  addIdentityRoutes(router, identity);
+  addIdentityRoutes(router, identity, kubeflow?.options.endpoint);
   if (options.studies && options.engine) {
     unsubscribers.push(options.studies.onEvent(event => events.publish(event)));
     addStudyRoutes(router, options.studies, options.engine.options.rootDir);
