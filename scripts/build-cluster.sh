@@ -16,7 +16,7 @@ say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 die() { printf 'build-cluster: %s\n' "$*" >&2; exit 1; }
 
 [ "${1:-}" = --print-dir ] || command -v go >/dev/null || die "Go is required to build kube-apiserver and etcd for the
-  cluster tests, and 'go' is not on PATH. Install Go 1.23 or newer (https://go.dev/dl/
+  cluster tests, and 'go' is not on PATH. Install Go 1.26 or newer (https://go.dev/dl/
   or your distribution's golang package) and run this again."
 
 # The versions live in the wrapper modules' go.mod; read them from there so
@@ -44,7 +44,8 @@ export CGO_ENABLED=0
 # everyone else's work. buildvcs: the wrapper sits inside this repo, whose
 # git state says nothing about the binaries.
 export GOFLAGS="${GOFLAGS:-} -p=${KUBEFLOW_BUILD_JOBS:-1} -buildvcs=false"
-export GOTOOLCHAIN=${GOTOOLCHAIN:-local}
+# GOTOOLCHAIN is left as the caller has it: etcd 3.5.35's go.mod asks for Go
+# 1.26; with GOTOOLCHAIN=auto an older go fetches that from the module proxy.
 
 # build NAME MODULE_DIR PACKAGE LDFLAGS: go build into a temp file, then
 # rename, so an interrupted build never leaves a binary that looks finished.

@@ -55,7 +55,7 @@ fi
 # built from their Go modules into a cache outside the repo (minutes the first
 # time, instant after). Only the test command asks for them.
 if [ "${KUBEFLOW_NEED_CLUSTER:-0}" = 1 ]; then
-  command -v go >/dev/null || die "Go 1.23 or newer is required for the tests against a real
+  command -v go >/dev/null || die "Go 1.26 or newer is required for the tests against a real
   Kubernetes API server (kube-apiserver and etcd are built from Go modules), and 'go' is
   not on PATH: install it (https://go.dev/dl/ or your distribution's golang package)"
   say "kube-apiserver and etcd for the cluster tests (scripts/build-cluster.sh)"

@@ -3,6 +3,8 @@
 Each server runs in its own process group (so stopping it also stops anything
 it forked) and, on Linux, with PR_SET_PDEATHSIG, so the kernel kills it even
 when the Python process dies without running atexit (SIGKILL, OOM, a crash).
+The kernel sends that signal when the *thread* that spawned the child exits:
+start clusters from the main thread (pytest fixtures and the CLI do).
 """
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
 // Wrapper module that builds etcd 3.5.x (the server's main package) for the
 // cluster tests. Kubernetes 1.32 wants etcd 3.5.11+; Debian's 3.4 is older.
+// 3.5.35 (the newest 3.5) declares go 1.26.0, hence the go line below.
 module kubeflowbridge/testcluster/etcd
 
 go 1.26.0
