@@ -143,7 +143,7 @@ export class StudyManager {
   async stop(id: string): Promise<StudyWithTrials> {
     const study = this.require(id);
     const active = this.active.get(id);
-    if (!active) {
+    if (!active || study.state !== 'running') {
       throw new EngineError(`study ${id} is already ${study.state}`, 409);
     }
     active.stopping = true;
