@@ -12,6 +12,9 @@ import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { BridgeClient } from './service/client';
 import { BridgeConnection } from './service/connection';
+import { IdentityModel } from './service/identity';
+import { RunDefaultsModel } from './service/run-defaults';
+import { defaultsFrom } from './pipeline/target';
 import { addSection, createSidebar } from './panels/sidebar';
 import { kubeflowIcon } from './icons';
 import { INotebookTracker } from '@jupyterlab/notebook';
@@ -64,9 +67,15 @@ const plugin: JupyterFrontEndPlugin<IKubeflowBridge> = {
 
     const client = new BridgeClient(app.serviceManager.serverSettings);
     const connection = new BridgeConnection(client, backoffFrom(settings));
-    settings?.changed.connect(() => connection.setBackoff(backoffFrom(settings)));
+    const identity = new IdentityModel(connection, client);
+    const runDefaults = new RunDefaultsModel();
+    runDefaults.set(defaultsFrom(settings?.composite));
+    settings?.changed.connect(() => {
+      connection.setBackoff(backoffFrom(settings));
+      runDefaults.set(defaultsFrom(settings?.composite));
+    });
 
-    const sidebar = createSidebar(connection, translator);
+    const sidebar = createSidebar(connection, translator, identity);
     app.shell.add(sidebar, 'right', { rank: 600 });
     restorer?.add(sidebar, sidebar.id);
 
@@ -88,6 +97,8 @@ const plugin: JupyterFrontEndPlugin<IKubeflowBridge> = {
     return {
       client,
       connection,
+      identity,
+      runDefaults,
       addSection: (widget, rank) => addSection(sidebar, widget, rank)
     };
   }

@@ -8,6 +8,8 @@ import type { ISignal } from '@lumino/signaling';
 import type { Widget } from '@lumino/widgets';
 import type { IBridgeClient } from './service/client';
 import type { BridgeConnection } from './service/connection';
+import type { IdentityModel } from './service/identity';
+import type { RunDefaultsModel } from './service/run-defaults';
 import type { PipelineTracker } from './pipeline/tracker';
 
 export const PLUGIN_ID = 'jupyterlab-kubeflow:plugin';
@@ -21,6 +23,10 @@ export namespace CommandIDs {
 export interface IKubeflowBridge {
   readonly client: IBridgeClient;
   readonly connection: BridgeConnection;
+  /** Who the bridge acts as on Kubeflow for this user, and whether runs can go there. */
+  readonly identity: IdentityModel;
+  /** The default run target and experiment from the settings registry. */
+  readonly runDefaults: RunDefaultsModel;
   /**
    * Add a section to the Kubeflow panel. Sections stack by rank, lowest
    * first (the bridge status is 100); `widget.title.label` is its heading.

@@ -27,6 +27,15 @@ export interface BridgeErrorBody {
   error: { code: number; message: string; field?: string };
 }
 
+/**
+ * `GET /api/identity`: who the bridge acts as on Kubeflow for this user.
+ * `kfpEndpoint` is set when the kubeflow engine is on (a URL, not a secret).
+ * Shared mode answers 403 for a user nobody mapped.
+ */
+export type IdentityWire =
+  | { mode: 'pod' | 'shared'; user: string; namespace: string; serviceAccount: string; kfpEndpoint?: string }
+  | { mode: 'none'; reason: string };
+
 /** True when `value` is a well-formed greeting. */
 export function isHelloEvent(value: unknown): value is HelloEvent {
   if (typeof value !== 'object' || value === null) {
@@ -105,6 +114,22 @@ export interface TaskWire {
   dependencies: string[];
 }
 
+/** Which engine drives a run. */
+export type EngineName = 'local' | 'kubeflow';
+
+/** A kubeflow run's coordinates in KFP (no credential). */
+export interface RemoteRunWire {
+  runId: string;
+  experimentId: string;
+  experiment: string;
+  namespace: string;
+  serviceAccount: string;
+  pipelineId: string;
+  pipelineVersionId: string;
+  /** KFP's state as last seen (`RUNNING`, `CANCELING`, ...). */
+  state: string;
+}
+
 export interface RunWire {
   id: string;
   /** Notebook path relative to Jupyter's root; null for inline content. */
@@ -120,6 +145,10 @@ export interface RunWire {
   metrics: { [name: string]: number } | null;
   user: string | null;
   rerunOf: string | null;
+  /** Absent means local. */
+  engine?: EngineName;
+  /** Where a kubeflow run lives in KFP; null or absent for local runs. */
+  remote?: RemoteRunWire | null;
 }
 
 export interface RunWithTasksWire extends RunWire {

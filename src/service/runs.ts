@@ -1,11 +1,12 @@
 /**
- * The runs API of the bridge, typed: start, list, get, cancel, rerun,
+ * The runs API of the bridge, typed: start (on either engine), list, get, cancel, rerun,
  * outputs and task logs (a tail, or followed live as the step writes).
  * Every call goes through the Jupyter server like the rest of the client.
  */
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 import type { RunOutputsWire, RunWire, RunWithTasksWire } from '../../core/src/protocol';
+import { runOptionsOf, Target } from '../pipeline/target';
 import { BridgeError, BridgeClient } from './client';
 
 /** What the runs client needs of the bridge client. */
@@ -16,6 +17,10 @@ export interface IStartRunRequest {
   path: string;
   parameters: { [name: string]: unknown };
   cache: boolean;
+  /** Default local. */
+  engine?: Target;
+  /** The KFP experiment (kubeflow runs only; ignored for local ones). */
+  experiment?: string;
 }
 
 const q = encodeURIComponent;
@@ -27,7 +32,7 @@ export class RunsClient {
     return this.post<RunWithTasksWire>('runs', {
       notebook: { path: request.path },
       parameters: request.parameters,
-      options: { cache: request.cache }
+      options: runOptionsOf(request.engine ?? 'local', request.cache, request.experiment)
     });
   }
 

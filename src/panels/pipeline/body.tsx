@@ -12,6 +12,8 @@ import { Dag } from './dag';
 import { PipelinePanelModel } from './model';
 import { ProblemsList } from './problems';
 import { SettingsForm } from './settings';
+import { TargetSelect } from './target';
+import type { TargetModel } from './target-model';
 
 /** The runs plugin's command (absent when that plugin is disabled). */
 const RUN_COMMAND = 'kubeflow:run-pipeline';
@@ -20,10 +22,12 @@ export class PipelineBody extends VDomRenderer<PipelinePanelModel> {
   constructor(
     model: PipelinePanelModel,
     private commands: CommandRegistry,
-    private trans: TranslationBundle
+    private trans: TranslationBundle,
+    private target: TargetModel | null = null
   ) {
     super(model);
     this.addClass('jp-KubeflowPipeline');
+    target?.changed.connect(() => this.update(), this);
   }
 
   protected render(): React.ReactElement {
@@ -97,6 +101,15 @@ export class PipelineBody extends VDomRenderer<PipelinePanelModel> {
               {this.trans.__('Run')}
             </button>
           )}
+          {this.commands.hasCommand(RUN_COMMAND) && this.target && (
+            <TargetSelect
+              value={this.target.value}
+              available={this.target.available}
+              reason={this.target.reason}
+              onChange={target => this.target?.setTarget(target)}
+              trans={this.trans}
+            />
+          )}
           <button
             className="jp-Button jp-mod-styled jp-mod-accept"
             data-action="export"
@@ -116,6 +129,11 @@ export class PipelineBody extends VDomRenderer<PipelinePanelModel> {
             {this.trans.__('Copy')}
           </button>
         </div>
+        {this.target?.error && (
+          <div className="jp-KubeflowSettings-error" role="alert" data-setting-error="target">
+            {this.target.error}
+          </div>
+        )}
         <h3 className="jp-KubeflowPipeline-heading">{this.trans.__('Settings')}</h3>
         <SettingsForm
           settings={model.settings}

@@ -26,7 +26,10 @@ export const pipelinePanelPlugin: JupyterFrontEndPlugin<void> = {
   ): void => {
     const trans = (translator ?? nullTranslator).load('jupyterlab_kubeflow');
     addPipelineCommands(app, pipelines, trans);
-    bridge.addSection(createPipelineSection(pipelines, app.commands, trans, runs), PIPELINE_SECTION_RANK);
+    bridge.addSection(createPipelineSection(pipelines, app.commands, trans, runs, {
+      identity: bridge.identity,
+      defaults: bridge.runDefaults
+    }), PIPELINE_SECTION_RANK);
     const category = trans.__('Kubeflow');
     palette?.addItem({ command: PipelineCommandIDs.exportPipeline, category });
     palette?.addItem({ command: PipelineCommandIDs.copyPipeline, category });

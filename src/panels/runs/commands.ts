@@ -1,18 +1,25 @@
 /**
- * `kubeflow:run-pipeline`: run the active notebook's pipeline on the local
- * engine. Refuses a notebook with pipeline errors (naming the first), asks
- * for the parameters (prefilled from the parameters cell), saves the
- * notebook if it has unsaved changes (the bridge reads the file), then
- * starts the run and selects it.
+ * `kubeflow:run-pipeline`: run the active notebook's pipeline on this
+ * machine or on Kubeflow. Refuses a notebook with pipeline errors (naming
+ * the first), asks for the parameters (prefilled from the parameters cell)
+ * and the target (the notebook's, else the default; a target the user
+ * changes here is stored in the notebook), saves the notebook if it has
+ * unsaved changes (the bridge reads the file), then starts the run and
+ * selects it.
  */
 import type { JupyterFrontEnd } from '@jupyterlab/application';
 import { Notification } from '@jupyterlab/apputils';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { runIcon } from '@jupyterlab/ui-components';
+import { METADATA_KEY, PipelineSettings } from '../../../core/src/types';
+import { withTarget } from '../../pipeline/target';
+import type { IdentityModel } from '../../service/identity';
+import type { RunDefaultsModel } from '../../service/run-defaults';
 import type { RunsClient } from '../../service/runs';
 import type { IPipelineTracker } from '../../tokens';
 import { askRunParameters } from './params-form';
 import type { RunsRegistry } from './registry';
+import { runTargetChoice } from './target-choice';
 
 export namespace RunsCommandIDs {
   export const runPipeline = 'kubeflow:run-pipeline';
@@ -23,6 +30,8 @@ export interface IRunCommandDeps {
   client: Pick<RunsClient, 'start'>;
   registry: RunsRegistry;
   trans: TranslationBundle;
+  identity: IdentityModel;
+  defaults: RunDefaultsModel;
   /** Show the Kubeflow panel (where the run's progress is). */
   showPanel: () => void;
 }
@@ -30,8 +39,8 @@ export interface IRunCommandDeps {
 export function addRunCommand(app: JupyterFrontEnd, deps: IRunCommandDeps): void {
   const { pipelines, client, registry, trans } = deps;
   app.commands.addCommand(RunsCommandIDs.runPipeline, {
-    label: args => (args.toolbar ? trans.__('Run') : trans.__('Run the Pipeline on This Machine')),
-    caption: trans.__('Run the notebook pipeline on the local engine'),
+    label: args => (args.toolbar ? trans.__('Run') : trans.__('Run the Pipeline')),
+    caption: trans.__('Run the notebook pipeline on this machine or on Kubeflow'),
     icon: runIcon,
     isEnabled: () => pipelines.current?.enabled ?? false,
     execute: async () => {
@@ -49,20 +58,31 @@ export function addRunCommand(app: JupyterFrontEnd, deps: IRunCommandDeps): void
         Notification.error(trans.__('Pipeline not run: %1%2', place, first.message), { autoClose: false });
         return null;
       }
-      const values = await askRunParameters(
-        trans.__('Run %1', graph.pipeline.name),
-        graph.parameters,
-        trans
-      );
+      const choice = runTargetChoice(model.settings, deps.defaults.value, deps.identity.state);
+      const values = await askRunParameters(trans.__('Run %1', graph.pipeline.name), graph.parameters, trans, choice);
       if (!values) {
         return null;
       }
       try {
+        if (values.target !== choice.target) {
+          // The user picked another target: the notebook remembers it.
+          const next = withTarget(model.notebook.getMetadata(METADATA_KEY), values.target, METADATA_KEY);
+          if ('error' in next) {
+            throw new Error(next.error);
+          }
+          model.setSettings(next.ok as PipelineSettings);
+        }
         if (panel.context.model.dirty) {
           await panel.context.save();
         }
         const path = panel.context.localPath;
-        const run = await client.start({ path, parameters: values.parameters, cache: values.cache });
+        const run = await client.start({
+          path,
+          parameters: values.parameters,
+          cache: values.cache,
+          engine: values.target,
+          experiment: values.target === 'kubeflow' ? choice.experiment : undefined
+        });
         registry.get(path).adopt(run);
         deps.showPanel();
         return run.id;

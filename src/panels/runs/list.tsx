@@ -1,6 +1,7 @@
 /**
- * The runs table (state, started, duration, parameters, metrics; open,
- * rerun, cancel, pick for comparison) and the comparison of two runs.
+ * The runs table (state with the engine's badge and a Kubeflow run's KFP
+ * run id, started, duration, parameters, metrics; open, rerun, cancel, pick
+ * for comparison) and the comparison of two runs.
  */
 import * as React from 'react';
 import type { TranslationBundle } from '@jupyterlab/translation';
@@ -19,6 +20,32 @@ function pairs(values: { [name: string]: unknown } | null): string {
   return Object.entries(values ?? {})
     .map(([k, v]) => `${k}=${showValue(v)}`)
     .join(', ');
+}
+
+function EngineBadge(props: { run: RunWire; trans: TranslationBundle }): React.ReactElement {
+  const { run, trans } = props;
+  const remote = run.engine === 'kubeflow' ? run.remote : null;
+  if (!remote) {
+    return (
+      <span className="jp-KubeflowRuns-engine" data-engine="local" title={trans.__('Ran on this machine')}>
+        {trans.__('local')}
+      </span>
+    );
+  }
+  return (
+    <>
+      <span
+        className="jp-KubeflowRuns-engine jp-mod-kubeflow"
+        data-engine="kubeflow"
+        title={trans.__('Kubeflow Pipelines: experiment %1, namespace %2, service account %3', remote.experiment, remote.namespace, remote.serviceAccount)}
+      >
+        {trans.__('KFP')}
+      </span>
+      <span className="jp-KubeflowRuns-remote" data-kfp-run={remote.runId} title={trans.__('KFP run id %1', remote.runId)}>
+        {remote.runId}
+      </span>
+    </>
+  );
 }
 
 function started(run: RunWire): string {
@@ -73,6 +100,7 @@ export function RunsTable(props: {
             </td>
             <td>
               <span className={`jp-KubeflowRuns-state jp-mod-${run.state}`}>{run.state}</span>
+              <EngineBadge run={run} trans={trans} />
             </td>
             <td>{started(run)}</td>
             <td className="jp-KubeflowRuns-duration">{formatDuration(elapsedMs(run, now))}</td>

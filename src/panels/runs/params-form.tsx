@@ -1,22 +1,40 @@
 /**
  * The Run dialog: one field per pipeline parameter, prefilled from the
- * parameters cell, and "use cache". The dialog only closes with values
- * that convert; a bad one is named under its field.
+ * parameters cell, "use cache", and where to run (this machine or
+ * Kubeflow, with the experiment and the namespace and service account of
+ * the run). The dialog only closes with values that convert; a bad one is
+ * named under its field.
  */
 import * as React from 'react';
 import { Dialog, ReactWidget, showDialog } from '@jupyterlab/apputils';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import type { PipelineParameter } from '../../../core/src/types';
+import type { Target } from '../../pipeline/target';
+import { TargetSelect } from '../pipeline/target';
 import { convertForm, FieldValue, initialValue } from './params';
 
 export interface IRunRequestValues {
   parameters: { [name: string]: unknown };
   cache: boolean;
+  target: Target;
+}
+
+/** Where the run may go, for the dialog's target selector. */
+export interface IRunTargetChoice {
+  target: Target;
+  available: boolean;
+  /** Why Kubeflow is unavailable. */
+  reason: string | null;
+  /** The experiment a Kubeflow run goes to (undefined: the pipeline name). */
+  experiment?: string;
+  /** `namespace · service account` of a Kubeflow run. */
+  identity?: string;
 }
 
 interface IFormState {
   inputs: { [name: string]: FieldValue };
   cache: boolean;
+  target: Target;
   /** Show errors (after a refused submit, or as soon as a field is edited). */
   errors: { [name: string]: string };
 }
@@ -25,7 +43,8 @@ class ParamsBody extends ReactWidget implements Dialog.IBodyWidget<IFormState> {
   constructor(
     private params: readonly PipelineParameter[],
     public state: IFormState,
-    private trans: TranslationBundle
+    private trans: TranslationBundle,
+    private choice: IRunTargetChoice
   ) {
     super();
     this.addClass('jp-KubeflowRunForm');
@@ -43,7 +62,8 @@ class ParamsBody extends ReactWidget implements Dialog.IBodyWidget<IFormState> {
   }
 
   protected render(): React.ReactElement {
-    const { inputs, cache, errors } = this.state;
+    const { inputs, cache, errors, target } = this.state;
+    const choice = this.choice;
     return (
       <form className="jp-KubeflowRunForm-form" onSubmit={event => event.preventDefault()}>
         {this.params.length === 0 && (
@@ -86,9 +106,33 @@ class ParamsBody extends ReactWidget implements Dialog.IBodyWidget<IFormState> {
           />
           {this.trans.__('Use cache (skip steps whose code and inputs did not change)')}
         </label>
-        <p className="jp-KubeflowRunForm-hint">
-          {this.trans.__('Runs on this machine with the notebook’s Python; step images are ignored locally.')}
+        <label className="jp-KubeflowRunForm-field jp-KubeflowRunForm-target">
+          <span className="jp-KubeflowRunForm-label">{this.trans.__('Run on')}</span>
+          <TargetSelect
+            value={target}
+            available={choice.available}
+            reason={choice.reason}
+            onChange={next => {
+              this.state = { ...this.state, target: next };
+              this.update();
+            }}
+            trans={this.trans}
+          />
+        </label>
+        <p className="jp-KubeflowRunForm-hint" data-target-hint={target}>
+          {target === 'kubeflow'
+            ? this.trans.__(
+                'Runs on Kubeflow Pipelines in experiment “%1” as %2, with each step’s image.',
+                choice.experiment ?? this.trans.__('(the pipeline name)'),
+                choice.identity ?? ''
+              )
+            : this.trans.__('Runs on this machine with the notebook’s Python; step images are ignored locally.')}
         </p>
+        {!choice.available && (
+          <p className="jp-KubeflowRunForm-hint" data-testid="kubeflow-unavailable">
+            {this.trans.__('Kubeflow is unavailable: %1', choice.reason ?? '')}
+          </p>
+        )}
       </form>
     );
   }
@@ -101,17 +145,19 @@ class ParamsBody extends ReactWidget implements Dialog.IBodyWidget<IFormState> {
 export async function askRunParameters(
   title: string,
   params: readonly PipelineParameter[],
-  trans: TranslationBundle
+  trans: TranslationBundle,
+  choice: IRunTargetChoice = { target: 'local', available: false, reason: null }
 ): Promise<IRunRequestValues | null> {
   let state: IFormState = {
     inputs: Object.fromEntries(params.map(p => [p.name, initialValue(p)])),
     cache: true,
+    target: choice.target,
     errors: {}
   };
   for (;;) {
     const result = await showDialog({
       title,
-      body: new ParamsBody(params, state, trans),
+      body: new ParamsBody(params, state, trans, choice),
       buttons: [Dialog.cancelButton({ label: trans.__('Cancel') }), Dialog.okButton({ label: trans.__('Run') })],
       focusNodeSelector: 'input'
     });
@@ -121,7 +167,7 @@ export async function askRunParameters(
     state = result.value;
     const { values, errors } = convertForm(params, state.inputs);
     if (!Object.keys(errors).length) {
-      return { parameters: values, cache: state.cache };
+      return { parameters: values, cache: state.cache, target: state.target };
     }
     state = { ...state, errors };
   }

@@ -30,7 +30,7 @@ const TOOLBAR_ITEM = 'kubeflow-run-pipeline';
 
 export const runsPlugin: JupyterFrontEndPlugin<IRunStates> = {
   id: RUNS_PLUGIN_ID,
-  description: 'Run pipelines on the local engine: Run button, live states, task logs, run history.',
+  description: 'Run pipelines on this machine or on Kubeflow: Run button, live states, task logs, run history.',
   autoStart: true,
   provides: IRunStates,
   requires: [IKubeflowBridge, IPipelineTracker, INotebookTracker],
@@ -133,6 +133,8 @@ export const runsPlugin: JupyterFrontEndPlugin<IRunStates> = {
       client,
       registry,
       trans,
+      identity: bridge.identity,
+      defaults: bridge.runDefaults,
       showPanel: () => void app.commands.execute(CommandIDs.openPanel)
     });
     // The button is enabled in pipeline mode, which any edit may switch.

@@ -7,6 +7,7 @@ import { SidePanel } from '@jupyterlab/ui-components';
 import type { Widget } from '@lumino/widgets';
 import type { ITranslator } from '@jupyterlab/translation';
 import type { BridgeConnection } from '../../service/connection';
+import type { IdentityModel } from '../../service/identity';
 import { kubeflowIcon } from '../../icons';
 import { StatusBody, StatusModel } from '../status';
 
@@ -21,7 +22,11 @@ export function addSection(panel: SidePanel, widget: Widget, rank: number): void
   panel.insertWidget(index < 0 ? panel.widgets.length : index, widget);
 }
 
-export function createSidebar(connection: BridgeConnection, translator: ITranslator): SidePanel {
+export function createSidebar(
+  connection: BridgeConnection,
+  translator: ITranslator,
+  identity: IdentityModel | null = null
+): SidePanel {
   const trans = translator.load('jupyterlab_kubeflow');
   const panel = new SidePanel({ translator });
   panel.id = SIDEBAR_ID;
@@ -35,7 +40,7 @@ export function createSidebar(connection: BridgeConnection, translator: ITransla
   heading.textContent = trans.__('Kubeflow');
   panel.header.node.appendChild(heading);
 
-  const status = new StatusBody(new StatusModel(connection), connection, trans);
+  const status = new StatusBody(new StatusModel(connection, identity), connection, trans);
   status.title.label = trans.__('Bridge');
   panel.header.addWidget(status);
   return panel;

@@ -1,12 +1,14 @@
 /**
  * The bridge's status, as the connection model holds it: connected or not,
- * the user the bridge sees, its engines and version; while it is down, that
+ * the user the bridge sees, its engines and version, who the user is on
+ * Kubeflow (status/identity.tsx); while it is down, that
  * it is reconnecting and when the next try is.
  */
 import * as React from 'react';
 import { VDomRenderer } from '@jupyterlab/ui-components';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import type { BridgeConnection, IConnectionState } from '../../service/connection';
+import { IdentityFacts } from './identity';
 import { StatusModel } from './model';
 
 export class StatusBody extends VDomRenderer<StatusModel> {
@@ -48,6 +50,7 @@ export class StatusBody extends VDomRenderer<StatusModel> {
             <dd data-testid="kubeflow-engines">{state.facts.engines.join(', ')}</dd>
             <dt>{this.trans.__('Bridge')}</dt>
             <dd data-testid="kubeflow-version">{state.facts.version}</dd>
+            {this.model.identity && <IdentityFacts identity={this.model.identity} trans={this.trans} />}
           </dl>
         )}
       </div>
