@@ -65,9 +65,13 @@ fi
 # -- build and install -------------------------------------------------------
 say "building core, the extension and the bridge"
 npm run --silent build
-if ! .venv/bin/pip show -q jupyterlab-kubeflow >/dev/null 2>&1; then
+# Editable: code changes are live; a changed pyproject.toml (dependencies,
+# entry points) installs again.
+PKG_STAMP=$(stamp pyproject.toml)
+if [ "$(cat .venv/.kubeflow-pkg 2>/dev/null)" != "$PKG_STAMP" ]; then
   say "installing jupyterlab-kubeflow into .venv (editable)"
   .venv/bin/pip install -q --disable-pip-version-check -e .
+  echo "$PKG_STAMP" > .venv/.kubeflow-pkg
 fi
 # Point JupyterLab at this checkout's build output.
 jupyter-builder develop --overwrite . >/dev/null
