@@ -1,4 +1,4 @@
-"""Run a notebook's pipeline from notebook code, on the local engine.
+"""Run a notebook's pipeline from notebook code, on the local engine or on Kubeflow.
 
 In a kernel that JupyterLab started (with this extension installed)::
 
@@ -14,6 +14,14 @@ In a kernel that JupyterLab started (with this extension installed)::
     run.wait(timeout=600)         # raises RunFailed if it fails
     run.cancel()
     client.runs("wine_classifier.ipynb")         # history, newest first
+
+    run = client.run("wine_classifier.ipynb", engine="kubeflow")  # on Kubeflow Pipelines,
+    run.kfp_run_id                # through the bridge: no token, no kfp package here
+
+    study = client.tune("wine_classifier.ipynb",             # a local tuning study
+                        space={"learning_rate": "loguniform:1e-4:1e-1", "n_estimators": "int:50:400"},
+                        objective="accuracy", direction="maximize", trials=20, parallel=2)
+    study.best.parameters, study.best.metrics, study.trials[3].run
 
 The kernel reaches the bridge with the credential the server extension put
 in its environment (``KUBEFLOW_BRIDGE_URL``, ``KUBEFLOW_BRIDGE_TOKEN``), as
@@ -42,7 +50,8 @@ import urllib.request
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["BridgeError", "Run", "RunFailed", "Task", "deploy", "feedback", "predict", "run", "runs"]
+__all__ = ["BridgeError", "Run", "RunFailed", "Study", "StudyFailed", "Task", "Trial", "deploy", "feedback",
+           "predict", "run", "runs", "studies", "tune"]
 
 URL_ENV = "KUBEFLOW_BRIDGE_URL"
 TOKEN_ENV = "KUBEFLOW_BRIDGE_TOKEN"
@@ -115,6 +124,11 @@ class Run:
     outputs: dict[str, str] = field(default_factory=dict)
     tasks: list[Task] = field(default_factory=list)
     error: dict[str, Any] | None = None
+    #: ``local`` or ``kubeflow``; a Kubeflow run's artifacts stay in the
+    #: pipeline root, so its ``outputs`` (and usually ``metrics``) are empty.
+    engine: str = "local"
+    #: The KFP run id of a Kubeflow run, else None.
+    kfp_run_id: str | None = None
 
     @property
     def finished(self) -> bool:
@@ -200,8 +214,10 @@ def run(
     python: str | None = None,
     parallelism: int | None = None,
     task_timeout: float | None = None,
+    engine: str = "local",
+    experiment: str | None = None,
 ) -> Run:
-    """Starts the notebook's pipeline on the local engine; returns the Run.
+    """Starts the notebook's pipeline on the local engine or Kubeflow; returns the Run.
 
     ``notebook``: a path (relative to this kernel's folder, or absolute,
     inside the Jupyter root), or notebook JSON as a dict. ``params``: values
@@ -210,12 +226,27 @@ def run(
     ``check=False``) and TimeoutError after ``timeout`` seconds; interrupting
     the kernel while waiting cancels the run. Steps run with this kernel's
     Python (``python`` overrides it); ``task_timeout`` limits each task.
+
+    ``engine="kubeflow"`` runs it on Kubeflow Pipelines through the bridge,
+    as the user's service account, in ``experiment`` (default: the
+    notebook's setting, else the pipeline name). ``python``,
+    ``parallelism`` and ``task_timeout`` are local-only: the bridge refuses
+    them (BridgeError naming the field), as it refuses ``engine="kubeflow"``
+    when the server has no Kubeflow configured (field ``options.engine``).
+    The artifacts of a Kubeflow run stay in its pipeline root: ``outputs``
+    is empty and ``load()`` does not apply; ``metrics`` may be empty too.
     """
     if isinstance(notebook, dict):
         source: dict[str, Any] = {"content": notebook}
     else:
         source = {"path": os.path.abspath(os.fspath(notebook))}
-    options: dict[str, Any] = {"cache": cache, "python": python or sys.executable}
+    options: dict[str, Any] = {"cache": cache}
+    if engine != "local":
+        options["engine"] = engine
+    if experiment is not None:
+        options["experiment"] = experiment
+    if engine == "local" or python is not None:
+        options["python"] = python or sys.executable
     if parallelism is not None:
         options["parallelism"] = parallelism
     if task_timeout is not None:
@@ -298,7 +329,8 @@ def _run_of(body: dict[str, Any]) -> Run:
         outputs.update(paths)
     return Run(id=body["id"], state=body["state"], notebook=body.get("notebook"),
                parameters=body.get("parameters") or {}, metrics=body.get("metrics") or {},
-               outputs=outputs, tasks=tasks, error=body.get("error"))
+               outputs=outputs, tasks=tasks, error=body.get("error"), engine=body.get("engine") or "local",
+               kfp_run_id=(body.get("remote") or {}).get("runId"))
 
 
 def _quote(part: str) -> str:
@@ -350,3 +382,7 @@ def _refusal(err: urllib.error.HTTPError) -> BridgeError:
             return BridgeError("the bridge refused this kernel's credential (restart the kernel "
                                "if the Jupyter server was restarted)", status=401)
         return BridgeError(f"the bridge answered {err.code}: {text[:200] or err.reason}", status=err.code)
+
+
+# Tuning studies (tuning/studies.py, which uses _request above): imported last.
+from .tuning.studies import Study, StudyFailed, Trial, studies, tune  # noqa: E402
