@@ -84,7 +84,7 @@ def test_cli_tune_json_ends_with_best_and_trials(tmp_path: Path) -> None:
     report = json.loads(done.stdout)
     assert report["state"] == "succeeded"
     assert len(report["trials"]) == 6
-    assert {tuple(sorted(t)) for t in report["trials"]} == {("metrics", "number", "parameters", "run", "state")}
+    assert {tuple(sorted(t)) for t in report["trials"]} == {("duration_s", "metrics", "number", "parameters", "run", "state")}
     best = max(report["trials"], key=lambda t: t["metrics"]["score"])
     assert report["best"] == {"parameters": best["parameters"], "metrics": best["metrics"]}
     # One line per finished trial on stderr.

@@ -1,12 +1,13 @@
 /**
  * `kubeflow-bridge tune NOTEBOOK --space name=loguniform:1e-4:1e-1 ...
  * --objective METRIC --maximize|--minimize --trials N [--parallel K]
- * [--algorithm tpe] [--seed S] [--max-failed N] [--goal G] [--json]
+ * [--algorithm tpe] [--seed S] [--max-failed N] [--goal G] [--no-cache] [--json]
  * [--python PATH] [--data-dir DIR]`: a local study, headless.
+ * `--no-cache` reruns every step in every trial (for comparison only).
  *
  * One line per finished trial on stderr. `--json` ends stdout with
  *   {"study", "state", "reason", "best": {"parameters", "metrics"} | null,
- *    "trials": [{"number", "parameters", "metrics", "state", "run"}]}
+ *    "trials": [{"number", "parameters", "metrics", "state", "run", "duration_s"}]}
  * Exit 0 when the study finished with at least one successful trial; 1 when
  * it failed (or the notebook/spec is refused); 2 usage error; 130 Ctrl+C
  * (the study is stopped; `--data-dir` keeps it for the Tune view).
@@ -30,7 +31,10 @@ export interface TuneReport {
   state: string;
   reason: string | null;
   best: { parameters: { [name: string]: unknown }; metrics: { [name: string]: number } } | null;
-  trials: { number: number; parameters: { [name: string]: unknown }; metrics: { [name: string]: number } | null; state: string; run: string | null }[];
+  trials: {
+    number: number; parameters: { [name: string]: unknown }; metrics: { [name: string]: number } | null;
+    state: string; run: string | null; duration_s: number | null;
+  }[];
 }
 
 export function tuneReport(study: StudyWithTrials): TuneReport {
@@ -39,7 +43,10 @@ export function tuneReport(study: StudyWithTrials): TuneReport {
     state: study.state,
     reason: study.reason,
     best: study.best && { parameters: study.best.parameters, metrics: study.best.metrics },
-    trials: study.trials.map(t => ({ number: t.number, parameters: t.parameters, metrics: t.metrics, state: t.state, run: t.run }))
+    trials: study.trials.map(t => ({
+      number: t.number, parameters: t.parameters, metrics: t.metrics, state: t.state, run: t.run,
+      duration_s: t.durationMs === null ? null : t.durationMs / 1000
+    }))
   };
 }
 
@@ -68,6 +75,7 @@ export async function tune(argv: string[], env: NodeJS.ProcessEnv, io: CommandIO
       'max-failed': { type: 'string' },
       algorithm: { type: 'string', default: 'tpe' },
       seed: { type: 'string' },
+      'no-cache': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       python: { type: 'string' },
       'data-dir': { type: 'string' }
@@ -130,7 +138,7 @@ export async function tune(argv: string[], env: NodeJS.ProcessEnv, io: CommandIO
   });
   let id: string;
   try {
-    id = (await studies.create({ notebook: { path: basename(notebook) }, spec })).id;
+    id = (await studies.create({ notebook: { path: basename(notebook) }, spec, cache: !values['no-cache'] })).id;
   } catch (err) {
     await engine.shutdown();
     if (err instanceof EngineError) {

@@ -17,7 +17,7 @@ commands:
                     run the pipeline on this machine; exit 0 only if it succeeded
   tune NOTEBOOK --space NAME=FORM ... --objective METRIC --maximize|--minimize
       [--trials N] [--parallel K] [--algorithm tpe] [--seed S] [--max-failed N]
-      [--goal G] [--json] [--python PATH] [--data-dir DIR]
+      [--goal G] [--no-cache] [--json] [--python PATH] [--data-dir DIR]
                     a local tuning study (Optuna); FORM: uniform:LO:HI,
                     loguniform:LO:HI, int:LO:HI[:STEP], choice:A,B,C
   --version         print the version

@@ -50,6 +50,8 @@ export interface CreateStudyRequest {
   user?: string;
   /** The steps' interpreter (default: the engine's). */
   python?: string;
+  /** Step caching across trials (default on: it is what makes a trial rerun only what its parameters touch). */
+  cache?: boolean;
 }
 
 interface Active {
@@ -109,6 +111,7 @@ export class StudyManager {
       cwd: compiled.cwd,
       options: {
         python: request.python ?? this.engine.options.python ?? DEFAULT_PYTHON,
+        cache: request.cache ?? true,
         driverPython: this.options.python ?? this.engine.options.python ?? DEFAULT_PYTHON,
         parallelism: parallel,
         trialParallelism: Math.max(1, Math.floor(limit / parallel))
@@ -269,7 +272,7 @@ export class StudyManager {
     try {
       run = await this.engine.startCompiled(runtime.ir, this.require(id).notebook, runtime.cwd, {
         parameters,
-        options: { cache: true, python: runtime.options.python, parallelism: runtime.options.trialParallelism },
+        options: { cache: runtime.options.cache !== false, python: runtime.options.python, parallelism: runtime.options.trialParallelism },
         user: this.require(id).user ?? undefined
       });
     } catch (err) {

@@ -23,7 +23,7 @@ export interface StudyRuntime {
   storage: string;
   ir: object;
   cwd: string | null;
-  options: { python: string; driverPython: string; parallelism: number; trialParallelism: number };
+  options: { python: string; cache?: boolean; driverPython: string; parallelism: number; trialParallelism: number };
 }
 
 export class StudyStore {
