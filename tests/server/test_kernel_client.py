@@ -158,3 +158,34 @@ def test_refusals_name_the_field_and_a_missing_credential_says_why(server: Jupyt
     assert "no such file" in result["missing"][1]
     assert "KUBEFLOW_BRIDGE_URL is not set" in result["no_env"]
     assert "kernel started by a Jupyter server" in result["no_env"]
+
+
+NO_KUBEFLOW = """
+import json
+from jupyterlab_kubeflow import client
+out = {}
+try:
+    client.run("pipeline.ipynb", engine="kubeflow", experiment="nightly")
+except client.BridgeError as e:
+    out["kubeflow"] = [e.field, e.status, str(e)]
+try:
+    client.run("pipeline.ipynb", experiment="nightly")
+except client.BridgeError as e:
+    out["experiment"] = [e.field, e.status]
+print(json.dumps(out))
+"""
+
+
+def test_kubeflow_on_a_server_without_kubeflow_names_options_engine(server: JupyterServer) -> None:
+    (server.root / "project").mkdir(exist_ok=True)
+    (server.root / "project" / "pipeline.ipynb").write_text(GOOD)
+    kernel_id = start_kernel_in(server, ALICE, "project")
+    try:
+        result = json.loads(execute(server, ALICE, kernel_id, NO_KUBEFLOW).strip().splitlines()[-1])
+    finally:
+        shutdown_kernel(server, ALICE, kernel_id)
+    field, status, text = result["kubeflow"]
+    assert (field, status) == ("options.engine", 400)
+    assert "kubeflow engine is not configured" in text
+    # An experiment is for Kubeflow runs only: refused for a local run, naming it.
+    assert result["experiment"] == ["options.experiment", 400]

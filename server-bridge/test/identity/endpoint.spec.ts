@@ -12,10 +12,12 @@ import { sandbox, Sandbox } from '../engine/helpers';
 
 const SECRET = 'test-secret-0123456789';
 const ALICE: UserIdentity = { user: 'alice', namespace: 'team-a', serviceAccount: 'default-editor', mode: 'shared' };
-const identity: Identity = {
+const resolver = { resolve: async () => ALICE };
+const tokens = { token: async () => 'secret-token-never-returned' };
+const identity = {
   mode: 'shared',
-  resolver: { resolve: async () => ALICE },
-  tokens: { token: async () => 'secret-token-never-returned' },
+  resolver,
+  tokens,
   kube: { forUser: async () => { throw new Error('not in this test'); } }
 } as unknown as Identity;
 
@@ -25,7 +27,7 @@ let bridge: BridgeServer;
 async function identityOf(withKubeflow: boolean): Promise<{ [key: string]: unknown }> {
   const local = box.engine();
   const kubeflow = withKubeflow
-    ? new KubeflowEngine({ endpoint: 'http://kfp.test:8888', store: local.store, rootDir: box.root, resolver: identity.resolver, tokens: identity.tokens })
+    ? new KubeflowEngine({ endpoint: 'http://kfp.test:8888', store: local.store, rootDir: box.root, resolver, tokens })
     : undefined;
   bridge = createBridgeServer({ secret: SECRET, kernelToken: '', owner: 'o' }, createLogger(() => undefined), { engine: local, identity, kubeflow });
   await new Promise<void>(resolve => bridge.http.listen(0, '127.0.0.1', resolve));
