@@ -21,6 +21,7 @@ import { INotebookTracker } from '@jupyterlab/notebook';
 import { PipelineTracker } from './pipeline/tracker';
 import pipelinePanel from './panels/pipeline/plugin';
 import runsPanel from './panels/runs/plugin';
+import deployPanel from './panels/deploy/plugin';
 import { cellsPlugin } from './cells';
 import { CommandIDs, IKubeflowBridge, IPipelineTracker, PIPELINE_PLUGIN_ID, PLUGIN_ID } from './tokens';
 
@@ -115,4 +116,4 @@ const pipelines: JupyterFrontEndPlugin<IPipelineTracker> = {
     new PipelineTracker(notebooks)
 };
 
-export default [plugin, pipelines, pipelinePanel, cellsPlugin, runsPanel];
+export default [plugin, pipelines, pipelinePanel, cellsPlugin, runsPanel, deployPanel];

@@ -190,3 +190,94 @@ export function isTaskEvent(event: BridgeEventBase): event is BridgeEventBase & 
     typeof task.name === 'string'
   );
 }
+
+// ---------------------------------------------------------------------------
+// Deployments (`/api/deployments` and the `deployment` events): the shapes of
+// server-bridge/src/serving/types.ts that the browser reads.
+
+export type DeploymentRole = 'champion' | 'challenger' | 'retired';
+
+export type ServerStateWire = 'starting' | 'ready' | 'restarting' | 'failed' | 'stopped';
+
+/** Promotion gate: the challenger's `metric` must beat the champion's by `margin` or more. */
+export interface GateWire {
+  metric: string;
+  direction: 'maximize' | 'minimize';
+  margin: number;
+}
+
+export type RoutingWire =
+  | { mode: 'split'; challengerPercent: number; seed?: number }
+  | { mode: 'epsilon-greedy'; epsilon: number; seed?: number }
+  | { mode: 'thompson'; prior: { alpha: number; beta: number }; seed?: number };
+
+export interface VersionWire {
+  id: string;
+  role: DeploymentRole;
+  run: string;
+  task: string;
+  output: string;
+  format: string;
+  modelType: string | null;
+  /** The run's metrics when the version was added (what the gate compares). */
+  metrics: { [name: string]: number };
+  createdAt: number;
+  stats: { requests: number; errors: number; rewards: number; rewardSum: number };
+  /** Null for retired versions. */
+  server: { state: ServerStateWire; restarts: number; error: string | null } | null;
+}
+
+export interface DeploymentWire {
+  name: string;
+  user: string | null;
+  createdAt: number;
+  updatedAt: number;
+  routing: RoutingWire;
+  gate: GateWire | null;
+  versions: VersionWire[];
+  /** The bridge path (`/api/deployments/{name}`); behind Jupyter: `{base_url}kubeflow/...`. */
+  url: string;
+}
+
+/** The body of a refused promotion (409). */
+export interface GateRefusedWire extends BridgeErrorBody {
+  gate: GateWire;
+  champion: { metric: string; value: number | null };
+  challenger: { metric: string; value: number | null };
+}
+
+/** `POST .../predict` (V1). */
+export interface PredictAnswerWire {
+  predictions: unknown[];
+  version: string;
+  role: DeploymentRole;
+  request_id: string;
+  latency_ms: number;
+}
+
+export interface DeploymentEvent {
+  type: 'deployment';
+  deployment: DeploymentWire | { name: string; deleted: true };
+}
+
+export function isDeploymentEvent(event: BridgeEventBase): event is BridgeEventBase & DeploymentEvent {
+  const d = event.deployment as { name?: unknown } | undefined;
+  return event.type === 'deployment' && typeof d === 'object' && d !== null && typeof d.name === 'string';
+}
+
+export function isGateRefused(body: unknown): body is GateRefusedWire {
+  const b = body as Partial<GateRefusedWire> | null;
+  return (
+    typeof b === 'object' && b !== null &&
+    typeof b.champion === 'object' && b.champion !== null &&
+    typeof b.challenger === 'object' && b.challenger !== null
+  );
+}
+
+/** Formats a local model server loads (the bridge's serving/versions.ts). */
+export const SERVABLE_FORMATS: readonly string[] = ['joblib', 'pickle', 'cloudpickle'];
+
+/** True for an artifact that is a model (not a number or list saved with pickle). */
+export function isServableArtifact(artifact: Pick<ArtifactWire, 'format' | 'pythonType'>): boolean {
+  return SERVABLE_FORMATS.includes(artifact.format ?? '') && !(artifact.pythonType ?? '').startsWith('builtins.');
+}

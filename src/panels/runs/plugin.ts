@@ -28,6 +28,9 @@ export const RUNS_PLUGIN_ID = 'jupyterlab-kubeflow:runs';
 /** The notebook toolbar item (declared in schema/runs.json). */
 const TOOLBAR_ITEM = 'kubeflow-run-pipeline';
 
+/** The deploy plugin's command (a task view offers it on model outputs when it exists). */
+const DEPLOY_OUTPUT = 'kubeflow:deploy-output';
+
 export const runsPlugin: JupyterFrontEndPlugin<IRunStates> = {
   id: RUNS_PLUGIN_ID,
   description: 'Run pipelines on this machine or on Kubeflow: Run button, live states, task logs, run history.',
@@ -85,7 +88,11 @@ export const runsPlugin: JupyterFrontEndPlugin<IRunStates> = {
         return;
       }
       const model = new TaskModel(registry.get(notebook), run, task, client);
-      const view = new TaskView(model, { trans, inputsOf: inputsOf(notebook, task), jumpToCell: jumpTo(notebook) });
+      const deploy = {
+        available: () => app.commands.hasCommand(DEPLOY_OUTPUT),
+        run: (output: string) => void app.commands.execute(DEPLOY_OUTPUT, { run, output })
+      };
+      const view = new TaskView(model, { trans, inputsOf: inputsOf(notebook, task), jumpToCell: jumpTo(notebook), deploy });
       const widget = new MainAreaWidget({ content: view });
       widget.id = id;
       widget.title.label = `${task} · ${run}`;

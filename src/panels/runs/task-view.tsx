@@ -7,6 +7,7 @@
 import * as React from 'react';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { VDomRenderer } from '@jupyterlab/ui-components';
+import { isServableArtifact } from '../../../core/src/protocol';
 import { showValue } from './compare';
 import { formatDuration } from './progress';
 import type { TaskModel } from './task-model';
@@ -22,6 +23,8 @@ export interface ITaskViewOptions {
   trans: TranslationBundle;
   inputsOf: () => ITaskInputs | null;
   jumpToCell: (cell: number, line: number | null) => void;
+  /** "Deploy…" on a model output, when the deploy plugin is there. */
+  deploy?: { available: () => boolean; run: (output: string) => void };
 }
 
 export function formatBytes(size: number): string {
@@ -127,7 +130,7 @@ export class TaskView extends VDomRenderer<TaskModel> {
   }
 
   private renderOutputs(metrics: { [name: string]: number } | null): React.ReactElement | null {
-    const { trans } = this.options;
+    const { trans, deploy } = this.options;
     const outputs = this.model.outputs;
     if (!outputs) {
       return null;
@@ -150,6 +153,11 @@ export class TaskView extends VDomRenderer<TaskModel> {
               <dt>{name}</dt>
               <dd data-artifact={name}>
                 {formatBytes(a.size)} <span className="jp-KubeflowTask-kind">{a.pythonType ?? a.type}</span>
+                {deploy?.available() && isServableArtifact(a) && (
+                  <button className="jp-Button jp-mod-styled jp-mod-minimal" data-action="deploy" onClick={() => deploy.run(name)}>
+                    {trans.__('Deploy…')}
+                  </button>
+                )}
               </dd>
             </React.Fragment>
           ))}
