@@ -28,7 +28,14 @@ export function katibPrechecks(
 ): StudyProblem[] {
   const problems: StudyProblem[] = [];
   const ns = options.namespace ?? 'the namespace';
-  if (namespaceLabels?.[METRICS_COLLECTOR_LABEL] !== 'enabled') {
+  if (namespaceLabels === null) {
+    // A user's service account usually may not read its Namespace object.
+    problems.push({
+      severity: 'warning',
+      field: 'namespace',
+      message: `the labels of ${ns} could not be read: Katib refuses the Experiment unless it has ${METRICS_COLLECTOR_LABEL}=enabled`
+    });
+  } else if (namespaceLabels[METRICS_COLLECTOR_LABEL] !== 'enabled') {
     problems.push({
       severity: 'error',
       field: 'namespace',

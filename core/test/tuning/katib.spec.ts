@@ -127,6 +127,14 @@ describe('katibPrechecks', () => {
     ]);
   });
 
+  it('warns when the labels cannot be read', () => {
+    expect(katibPrechecks(null, spec, { namespace: 'team-a' })).toEqual([{
+      severity: 'warning',
+      field: 'namespace',
+      message: 'the labels of team-a could not be read: Katib refuses the Experiment unless it has katib.kubeflow.org/metrics-collector-injection=enabled'
+    }]);
+  });
+
   it('makes Katib-safe names', () => {
     expect(experimentName('Wine Classifier!', 'x7k2')).toBe('wine-classifier-x7k2');
     expect(experimentName('2nd_try', 'ab')).toBe('study-2nd-try-ab');

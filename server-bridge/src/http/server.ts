@@ -20,6 +20,7 @@ import { addDeploymentRoutes } from './deployments';
 import type { DeploymentService } from '../serving/service';
 import { addStudyRoutes } from './studies';
 import type { StudyManager } from '../tuning/manager';
+import { KatibCluster, katibStudies } from '../tuning/katib-study';
 import { Identity, NO_IDENTITY } from '../identity/setup';
 import type { Logger } from '../log';
 import { ENGINES, VERSION } from '../version';
@@ -49,6 +50,8 @@ export interface BridgeServerOptions {
   deployments?: DeploymentService;
   /** Tuning studies (needs the local engine): `/api/studies`, and `study` / `trial` events. */
   studies?: StudyManager;
+  /** Katib studies' cluster calls (default: as the user, with identity's scoped token); for tests. */
+  katibCluster?: KatibCluster;
 }
 
 export function createBridgeServer(auth: AuthConfig, log: Logger, options: BridgeServerOptions = {}): BridgeServer {
@@ -75,7 +78,7 @@ export function createBridgeServer(auth: AuthConfig, log: Logger, options: Bridg
   addIdentityRoutes(router, identity, kubeflow?.options.endpoint);
   if (options.studies && options.engine) {
     unsubscribers.push(options.studies.onEvent(event => events.publish(event)));
-    addStudyRoutes(router, options.studies, options.engine.options.rootDir);
+    addStudyRoutes(router, options.studies, options.engine.options.rootDir, katibStudies(identity, options.engine.options.rootDir, options.katibCluster));
   }
   // Object status goes only to the users who created or read the object.
   const stopWatches = addKubeObjectRoutes(router, identity, (event, users) => events.publish(event, caller => users.has(caller.user)), log);

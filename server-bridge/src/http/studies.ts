@@ -6,7 +6,9 @@
  *
  *   POST /api/studies   {notebook: {path?, content?}, spec: StudySpec, target?: 'local'|'kubeflow',
  *                        options?: {python?}}                       -> 201 the study (with trials: [])
- *        target 'kubeflow': see tuning/katib-route.ts (501 while Kubeflow is not configured)
+ *        target 'kubeflow': a Katib Experiment in the user's namespace, as the user
+ *        (tuning/katib-study.ts); body may add name, image, dryRun (-> 200 {experiment, problems});
+ *        201 {target, namespace, experiment, problems, created}; 501 without an identity mode
  *   GET  /api/studies?notebook=PATH&limit=N  {studies: [...]}, newest first, without trials
  *   GET  /api/studies/:id                    the study with its trials (parameters, metrics,
  *                                            objective, state, durationMs, run)
@@ -20,6 +22,9 @@ import { notebookPath } from '../engines/local/notebook';
 import { EngineError } from '../engines/local/types';
 import { readStudySpec } from '../../../core/src/tuning/validate';
 import type { StudyManager } from '../tuning/manager';
+import type { KatibStudies } from '../tuning/katib-study';
+import { IdentityError } from '../identity/types';
+import { KubeError } from '../kube/errors';
 import { BodyError, readJsonBody } from './body';
 import { sendError, sendJson } from './respond';
 import type { RouteContext, Router } from './router';
@@ -33,14 +38,24 @@ class FieldError extends Error {
   }
 }
 
-/** Handles `target: 'kubeflow'` bodies (the Katib Experiment); absent: 501. */
-export type KubeflowStudies = (body: Obj, ctx: RouteContext) => Promise<{ status: number; body: unknown }>;
+export interface StudyRequest {
+  notebook: { path?: string; content?: unknown };
+  spec: NonNullable<ReturnType<typeof readStudySpec>['spec']>;
+  target: 'local' | 'kubeflow';
+  python?: string;
+  /** kubeflow only */
+  name?: string;
+  image?: string;
+  dryRun?: boolean;
+}
 
-export function studyRequestOf(body: unknown): { notebook: { path?: string; content?: unknown }; spec: ReturnType<typeof readStudySpec>['spec']; target: 'local' | 'kubeflow'; python?: string; raw: Obj } {
+const KUBEFLOW_ONLY = ['name', 'image', 'dryRun'];
+
+export function studyRequestOf(body: unknown): StudyRequest {
   if (!isObj(body)) {
     throw new FieldError('the body must be a JSON object', 'body');
   }
-  const allowed = ['notebook', 'spec', 'target', 'options'];
+  const allowed = ['notebook', 'spec', 'target', 'options', ...KUBEFLOW_ONLY];
   const extra = Object.keys(body).find(k => !allowed.includes(k));
   if (extra !== undefined) {
     throw new FieldError(`unknown field ${extra} (expected ${allowed.join(', ')})`, extra);
@@ -56,6 +71,18 @@ export function studyRequestOf(body: unknown): { notebook: { path?: string; cont
   if (target !== 'local' && target !== 'kubeflow') {
     throw new FieldError(`target must be 'local' or 'kubeflow', not ${JSON.stringify(target)}`, 'target');
   }
+  const local = KUBEFLOW_ONLY.find(k => body[k] !== undefined && target !== 'kubeflow');
+  if (local) {
+    throw new FieldError(`${local} applies to Katib studies only (target: 'kubeflow')`, local);
+  }
+  for (const key of ['name', 'image']) {
+    if (body[key] !== undefined && (typeof body[key] !== 'string' || (body[key] as string).trim() === '')) {
+      throw new FieldError(`${key} must be a non-empty string`, key);
+    }
+  }
+  if (body.dryRun !== undefined && typeof body.dryRun !== 'boolean') {
+    throw new FieldError('dryRun must be true or false', 'dryRun');
+  }
   const options = body.options ?? {};
   if (!isObj(options) || Object.keys(options).some(k => k !== 'python')) {
     throw new FieldError('options may only hold python (the steps\' interpreter)', 'options');
@@ -67,7 +94,11 @@ export function studyRequestOf(body: unknown): { notebook: { path?: string; cont
   if (!read.spec) {
     throw new FieldError(read.problems[0].message, read.problems[0].field);
   }
-  return { notebook: { path: nb.path as string | undefined, content: nb.content }, spec: read.spec, target, python: options.python as string | undefined, raw: body };
+  return {
+    notebook: { path: nb.path as string | undefined, content: nb.content }, spec: read.spec, target,
+    python: options.python as string | undefined,
+    name: body.name as string | undefined, image: body.image as string | undefined, dryRun: body.dryRun as boolean | undefined
+  };
 }
 
 function guarded(handler: (ctx: RouteContext) => Promise<void> | void) {
@@ -77,6 +108,10 @@ function guarded(handler: (ctx: RouteContext) => Promise<void> | void) {
     } catch (err) {
       if (err instanceof FieldError || err instanceof EngineError) {
         sendError(ctx.res, err instanceof FieldError ? err.status : err.status, err.message, err.field);
+      } else if (err instanceof IdentityError) {
+        sendError(ctx.res, err.status, err.message);
+      } else if (err instanceof KubeError) {
+        sendError(ctx.res, err.status, err.message, err.field);
       } else if (err instanceof BodyError) {
         sendError(ctx.res, err.status, err.message, 'body');
       } else {
@@ -98,19 +133,20 @@ function limitOf(url: URL): number | undefined {
   return n;
 }
 
-export function addStudyRoutes(router: Router, studies: StudyManager, rootDir: string, kubeflow?: KubeflowStudies): void {
+export function addStudyRoutes(router: Router, studies: StudyManager, rootDir: string, katib?: KatibStudies): void {
   router
     .add('POST', '/api/studies', guarded(async ctx => {
       const request = studyRequestOf(await readJsonBody(ctx.req));
       if (request.target === 'kubeflow') {
-        if (!kubeflow) {
+        if (!katib) {
           throw new FieldError('Katib studies need Kubeflow: start the bridge with an identity mode (--identity pod|shared)', 'target', 501);
         }
-        const answer = await kubeflow(request.raw, ctx);
+        const { name, image, dryRun } = request;
+        const answer = await katib({ notebook: request.notebook, spec: request.spec, user: ctx.caller.user, name, image, dryRun });
         sendJson(ctx.res, answer.status, answer.body);
         return;
       }
-      const study = await studies.create({ notebook: request.notebook, spec: request.spec!, user: ctx.caller.user, python: request.python });
+      const study = await studies.create({ notebook: request.notebook, spec: request.spec, user: ctx.caller.user, python: request.python });
       sendJson(ctx.res, 201, study);
     }))
     .add('GET', '/api/studies', guarded(ctx => {
