@@ -7,3 +7,5 @@ export { katibExperiment, PRIMARY_CONTAINER } from './katib';
 export type { KatibOptions } from './katib';
 export { katibPrechecks, experimentName, METRICS_COLLECTOR_LABEL } from './prechecks';
 export { trialSteps, TRIAL_ROOT, TRIAL_RUNNER, TrialPlanError } from './trial-plan';
+export type * from './wire';
+export { FINISHED_STUDY_STATES } from './wire';

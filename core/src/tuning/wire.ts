@@ -1,0 +1,96 @@
+/**
+ * Studies on the wire: what `/api/studies` answers and the `study` /
+ * `trial` events carry, shared by the bridge (which keeps and sends them:
+ * server-bridge/src/tuning/) and the Tune view (which reads them). Pure
+ * types. A study is a search over a notebook's
+ * pipeline parameters; each trial is one local run of that pipeline.
+ *
+ * Events (on the bridge's events socket, next to `run` and `task`):
+ *   {type: 'study', study: StudyRecord}                   any change of a study
+ *   {type: 'trial', study: id, notebook, trial: TrialRecord}   a trial started or finished
+ */
+import type { StudySpec } from './spec';
+
+/**
+ * running: trials are being asked and run; stopped: by the user (resume
+ * goes on); succeeded: the budget or the goal was reached with at least
+ * one successful trial; failed: more trials failed than maxFailedTrials, or
+ * none succeeded, or the study could not go on (its `error` says why).
+ */
+export type StudyState = 'running' | 'stopped' | 'succeeded' | 'failed';
+
+export const FINISHED_STUDY_STATES: readonly StudyState[] = ['succeeded', 'failed'];
+
+/**
+ * running: its run is in progress; succeeded: the run succeeded and reported
+ * the objective; failed: the run failed or did not report the objective
+ * (counts against maxFailedTrials); interrupted / cancelled: the bridge
+ * stopped or the user stopped the study while it ran: not counted against
+ * the budget, its parameters are tried again when the study resumes.
+ */
+export type TrialState = 'running' | 'succeeded' | 'failed' | 'interrupted' | 'cancelled';
+
+/** Why a study stopped asking for trials. */
+export type StudyReason = 'maxTrials' | 'goal' | 'maxFailedTrials' | 'stopped' | 'error' | null;
+
+export interface TrialRecord {
+  /** Optuna's trial number: 0, 1, 2... in the order trials were asked. */
+  number: number;
+  state: TrialState;
+  /** The values the run was given, in the pipeline parameters' own types. */
+  parameters: { [name: string]: unknown };
+  /** Every metric the run reported (null until it finished). */
+  metrics: { [name: string]: number } | null;
+  /** The objective metric's value (null unless succeeded). */
+  objective: number | null;
+  /** The local run of this trial (GET /api/runs/:id shows its steps, cache hits included). */
+  run: string | null;
+  startedAt: number;
+  finishedAt: number | null;
+  /** finishedAt - startedAt, when finished. */
+  durationMs: number | null;
+  error: string | null;
+}
+
+export interface StudyCounts {
+  /** Trials asked, of every state. */
+  trials: number;
+  succeeded: number;
+  failed: number;
+  running: number;
+  /** interrupted + cancelled: retried on resume, not counted in the budget. */
+  retried: number;
+}
+
+export interface StudyBest {
+  trial: number;
+  parameters: { [name: string]: unknown };
+  metrics: { [name: string]: number };
+  objective: number;
+}
+
+export interface StudyRecord {
+  id: string;
+  /** Notebook path relative to the Jupyter root (null for inline content). */
+  notebook: string | null;
+  pipeline: string;
+  /** Where trials run; only 'local' is driven by this module. */
+  target: 'local';
+  spec: StudySpec;
+  state: StudyState;
+  reason: StudyReason;
+  error: string | null;
+  user: string | null;
+  createdAt: number;
+  finishedAt: number | null;
+  counts: StudyCounts;
+  best: StudyBest | null;
+}
+
+export interface StudyWithTrials extends StudyRecord {
+  trials: TrialRecord[];
+}
+
+export type StudyEvent =
+  | { type: 'study'; study: StudyRecord }
+  | { type: 'trial'; study: string; notebook: string | null; trial: TrialRecord };
