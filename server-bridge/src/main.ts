@@ -1,6 +1,7 @@
 /** `kubeflow-bridge`: the bridge's command line. */
 import { analyze } from './cli/analyze';
 import { compile } from './cli/compile';
+import { deploy } from './cli/deploy';
 import { run } from './cli/run';
 import { serve } from './cli/serve';
 import { tune } from './cli/tune';
@@ -9,7 +10,7 @@ import { VERSION } from './version';
 
 type Command = (argv: string[], env: NodeJS.ProcessEnv) => Promise<number>;
 
-const COMMANDS: { [name: string]: Command } = { serve, analyze, compile, run, tune };
+const COMMANDS: { [name: string]: Command } = { serve, analyze, compile, run, tune, deploy };
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const [command, ...rest] = argv;

@@ -18,6 +18,8 @@
  * --kfp-endpoint URL (KUBEFLOW_BRIDGE_KFP_ENDPOINT): the KFP API server
  * (`http://ml-pipeline.kubeflow.svc.cluster.local:8888`); with an identity
  * mode it turns the kubeflow engine on (engines/kubeflow/setup.ts).
+ * Kubeflow deployments (serving/kserve/options.ts): --kserve-deployment-mode
+ * knative|standard, --kserve-service-account NAME, --kserve-feedback-batch N.
  * Once listening it prints one JSON line on stdout:
  *   {"event": "listening", "host": "127.0.0.1", "port": 43121}
  */
@@ -34,6 +36,8 @@ import { createIdentity, identityOptions, IdentityOptions } from '../identity/se
 import { createLogger } from '../log';
 import { VERSION } from '../version';
 import { UsageError } from './usage';
+import { KSERVE_FLAGS, kserveSettings } from '../serving/kserve/options';
+import type { KServeSettings } from '../serving/kserve/types';
 
 /** Exit code when the port is taken, so a supervisor can pick another. */
 export const EXIT_PORT_IN_USE = 3;
@@ -54,7 +58,8 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<num
       kubeconfig: { type: 'string' },
       'user-map': { type: 'string' },
       profiles: { type: 'string' },
-      'kfp-endpoint': { type: 'string' }
+      'kfp-endpoint': { type: 'string' },
+      ...KSERVE_FLAGS
     },
     strict: true
   });
@@ -72,9 +77,11 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<num
   }
   let identityConfig: IdentityOptions;
   let kfpEndpoint: string | undefined;
+  let kserve: KServeSettings;
   try {
     identityConfig = identityOptions(values, env);
     kfpEndpoint = kfpEndpointOf(values['kfp-endpoint'], env);
+    kserve = kserveSettings(values, env);
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
@@ -123,7 +130,7 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<num
       owner: env.KUBEFLOW_BRIDGE_OWNER || env.USER || 'owner'
     },
     log,
-    { engine, engineError, identity, kubeflow, deployments, studies }
+    { engine, engineError, identity, kubeflow, deployments, studies, kserve }
   );
 
   return new Promise<number>(resolve => {

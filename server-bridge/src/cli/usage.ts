@@ -7,6 +7,8 @@ commands:
   serve [--host 127.0.0.1] [--port N] [--watch-stdin] [--data-dir DIR] [--root-dir DIR]
         [--python PATH] [--identity none|pod|shared] [--kubeconfig PATH]
         [--user-map PATH] [--profiles on|off] [--kfp-endpoint URL]
+        [--kserve-deployment-mode knative|standard] [--kserve-service-account NAME]
+        [--kserve-feedback-batch N]
                     run the bridge (secrets from the environment, see docs)
   analyze NOTEBOOK [--json]
                     steps, inputs, outputs and problems; exit 1 on errors
@@ -20,6 +22,10 @@ commands:
       [--goal G] [--no-cache] [--json] [--python PATH] [--data-dir DIR]
                     a local tuning study (Optuna); FORM: uniform:LO:HI,
                     loguniform:LO:HI, int:LO:HI[:STEP], choice:A,B,C
+  deploy RUN_ID --name NAME [--output model] [--challenger [--percent N]]
+      [--gate METRIC:maximize|minimize:MARGIN] [--predict FILE.json] [--data-dir DIR] [--json]
+                    deploy a run's model locally (KServe model server); a
+                    gated challenger that does not beat the champion exits 1
   --version         print the version
   --help            print this help
 `;

@@ -19,8 +19,20 @@
  *   POST   /api/deployments/:name/feedback  {request_id, reward in [0, 1]} -> {request_id, version, reward}
  * Every answer of predict and infer also carries the headers
  * `X-Kubeflow-Version` and `X-Request-Id`. Events: `{type: 'deployment', deployment}`.
+ *
+ * Kubeflow (`target: 'kubeflow'` on create; serving/kserve/service.ts): the
+ * same routes drive a KServe InferenceService in the user's namespace, with
+ * the extra fields `storageUri`, `modelFormat` and `namespace` (which must be
+ * the user's own: 403 otherwise). A name the user deployed there is routed
+ * there; its views add `target`, `namespace`, `mode` and `kserve` (status).
+ * Feedback on it names the version: `{version, reward}` (KServe answers
+ * requests itself, so the bridge has no request ids). Predict and infer are
+ * not proxied for it (409 saying where its URL is).
  */
 import { EngineError } from '../engines/local/types';
+import { IdentityError } from '../identity/types';
+import { KubeError } from '../kube/errors';
+import type { KServeDeployments } from '../serving/kserve/service';
 import { DeployRequest, DeploymentService, GateRefused, NAME_PATTERN } from '../serving/service';
 import type { Gate, Routing } from '../serving/types';
 import { BodyError, readJsonBody } from './body';
@@ -109,8 +121,8 @@ export function deployRequestOf(body: unknown, user: string, name?: string): Dep
   if (!isObj(body)) {
     throw bad('the body must be a JSON object', 'body');
   }
-  const fields = ['run', 'output', 'challengerPercent', 'promoteIf', 'wait'];
-  only(body, name === undefined ? [...fields, 'name', 'role', 'routing', 'gate'] : fields);
+  const fields = ['run', 'output', 'challengerPercent', 'promoteIf', 'wait', 'storageUri', 'modelFormat'];
+  only(body, name === undefined ? [...fields, 'name', 'role', 'routing', 'gate', 'target', 'namespace'] : fields);
   const req: DeployRequest = {
     run: text(body, 'run'),
     output: body.output === undefined ? 'model' : text(body, 'output'),
@@ -145,6 +157,20 @@ export function deployRequestOf(body: unknown, user: string, name?: string): Dep
     }
     req.wait = body.wait;
   }
+  if (body.target !== undefined) {
+    if (body.target !== 'local' && body.target !== 'kubeflow') {
+      throw bad(`target must be 'local' or 'kubeflow'`, 'target');
+    }
+    req.target = body.target;
+  }
+  for (const key of ['storageUri', 'modelFormat', 'namespace'] as const) {
+    if (body[key] !== undefined) {
+      if (name === undefined && req.target !== 'kubeflow') {
+        throw bad(`${key} applies to target 'kubeflow'`, key);
+      }
+      req[key] = text(body, key);
+    }
+  }
   if (req.role === 'champion') {
     const misplaced = (['challengerPercent', 'promoteIf'] as const).find(k => req[k] !== undefined);
     if (misplaced) {
@@ -171,6 +197,9 @@ function guarded(handler: (ctx: RouteContext) => Promise<void> | void) {
         sendError(ctx.res, err.status, err.message, err.field);
       } else if (err instanceof BodyError) {
         sendError(ctx.res, err.status, err.message, 'body');
+      } else if (err instanceof IdentityError || err instanceof KubeError) {
+        // The cluster's refusals, already free of headers and tokens (kube/errors.ts).
+        sendError(ctx.res, err.status, err.message, (err as KubeError).field);
       } else {
         throw err;
       }
@@ -178,7 +207,16 @@ function guarded(handler: (ctx: RouteContext) => Promise<void> | void) {
   };
 }
 
-export function addDeploymentRoutes(router: Router, service: DeploymentService): void {
+/**
+ * `kubeflow`: the KServe back end, or why there is none (a laptop: no
+ * identity), which a `target: 'kubeflow'` request is told (503).
+ */
+export function addDeploymentRoutes(router: Router, service: DeploymentService, kubeflow?: KServeDeployments | string): void {
+  const kserve = typeof kubeflow === 'object' ? kubeflow : null;
+  const unavailable = typeof kubeflow === 'string' ? kubeflow : 'this bridge has no Kubeflow deployment target';
+  /** The KServe back end when this user deployed `name` there, else null (local). */
+  const remote = async (ctx: RouteContext): Promise<KServeDeployments | null> =>
+    kserve && (await kserve.has(ctx.caller.user, ctx.params.name)) ? kserve : null;
   const answer = (ctx: RouteContext, a: Awaited<ReturnType<DeploymentService['predict']>>, v2: boolean) => {
     ctx.res.setHeader('X-Kubeflow-Version', a.version);
     ctx.res.setHeader('X-Request-Id', a.requestId);
@@ -193,6 +231,16 @@ export function addDeploymentRoutes(router: Router, service: DeploymentService):
       sendJson(ctx.res, 200, { ...a.body, ...meta, request_id: a.requestId });
     }
   };
+  const notProxied = async (ctx: RouteContext): Promise<void> => {
+    const k = await remote(ctx);
+    if (k) {
+      const url = (await k.get(ctx.caller.user, ctx.params.name)).kserve.url;
+      throw new EngineError(
+        `${ctx.params.name} runs on KServe: the bridge does not proxy its predictions; call ${url ?? 'its URL (not ready yet)'} from inside the cluster`,
+        409, 'name'
+      );
+    }
+  };
   const body = async (ctx: RouteContext): Promise<Obj> => {
     const b = (await readJsonBody(ctx.req)) ?? {};
     if (!isObj(b)) {
@@ -202,17 +250,41 @@ export function addDeploymentRoutes(router: Router, service: DeploymentService):
   };
   router
     .add('POST', '/api/deployments', guarded(async ctx => {
-      sendJson(ctx.res, 201, await service.deploy(deployRequestOf(await readJsonBody(ctx.req), ctx.caller.user)));
+      const req = deployRequestOf(await readJsonBody(ctx.req), ctx.caller.user);
+      if (req.target === 'kubeflow') {
+        if (!kserve) {
+          throw new EngineError(unavailable, 503, 'target');
+        }
+        sendJson(ctx.res, 201, await kserve.deploy(req));
+        return;
+      }
+      sendJson(ctx.res, 201, await service.deploy(req));
     }))
-    .add('GET', '/api/deployments', guarded(ctx => sendJson(ctx.res, 200, { deployments: service.list() })))
-    .add('GET', '/api/deployments/:name', guarded(ctx => sendJson(ctx.res, 200, service.get(ctx.params.name))))
+    .add('GET', '/api/deployments', guarded(async ctx => {
+      // A user without a Kubeflow identity still lists the local ones.
+      const theirs = kserve ? await kserve.list(ctx.caller.user).catch(() => []) : [];
+      sendJson(ctx.res, 200, { deployments: [...service.list(), ...theirs] });
+    }))
+    .add('GET', '/api/deployments/:name', guarded(async ctx => {
+      const k = await remote(ctx);
+      sendJson(ctx.res, 200, k ? await k.get(ctx.caller.user, ctx.params.name) : service.get(ctx.params.name));
+    }))
     .add('DELETE', '/api/deployments/:name', guarded(async ctx => {
-      await service.remove(ctx.params.name);
+      const k = await remote(ctx);
+      await (k ? k.remove(ctx.caller.user, ctx.params.name) : service.remove(ctx.params.name));
       ctx.res.writeHead(204).end();
     }))
     .add('POST', '/api/deployments/:name/challenger', guarded(async ctx => {
-      service.get(ctx.params.name); // 404 before the body's own checks
-      sendJson(ctx.res, 201, await service.deploy(deployRequestOf(await readJsonBody(ctx.req), ctx.caller.user, ctx.params.name)));
+      const k = await remote(ctx);
+      if (!k) {
+        service.get(ctx.params.name); // 404 before the body's own checks
+      }
+      const req = deployRequestOf(await readJsonBody(ctx.req), ctx.caller.user, ctx.params.name);
+      const misplaced = (['storageUri', 'modelFormat'] as const).find(key => !k && req[key] !== undefined);
+      if (misplaced) {
+        throw bad(`${misplaced} applies to a Kubeflow deployment; ${ctx.params.name} runs on this machine`, misplaced);
+      }
+      sendJson(ctx.res, 201, await (k ? k.deploy(req) : service.deploy(req)));
     }))
     .add('POST', '/api/deployments/:name/traffic', guarded(async ctx => {
       const b = await body(ctx);
@@ -225,11 +297,19 @@ export function addDeploymentRoutes(router: Router, service: DeploymentService):
       } else {
         throw bad('give challengerPercent (a fixed split) or routing', 'challengerPercent');
       }
-      sendJson(ctx.res, 200, await service.setRouting(ctx.params.name, routing));
+      const k = await remote(ctx);
+      sendJson(ctx.res, 200, await (k ? k.setRouting(ctx.caller.user, ctx.params.name, routing) : service.setRouting(ctx.params.name, routing)));
     }))
-    .add('POST', '/api/deployments/:name/promote', guarded(async ctx => sendJson(ctx.res, 200, await service.promote(ctx.params.name))))
-    .add('POST', '/api/deployments/:name/rollback', guarded(async ctx => sendJson(ctx.res, 200, await service.rollback(ctx.params.name))))
+    .add('POST', '/api/deployments/:name/promote', guarded(async ctx => {
+      const k = await remote(ctx);
+      sendJson(ctx.res, 200, await (k ? k.promote(ctx.caller.user, ctx.params.name) : service.promote(ctx.params.name)));
+    }))
+    .add('POST', '/api/deployments/:name/rollback', guarded(async ctx => {
+      const k = await remote(ctx);
+      sendJson(ctx.res, 200, await (k ? k.rollback(ctx.caller.user, ctx.params.name) : service.rollback(ctx.params.name)));
+    }))
     .add('POST', '/api/deployments/:name/predict', guarded(async ctx => {
+      await notProxied(ctx);
       const b = await body(ctx);
       if (!Array.isArray(b.instances)) {
         throw bad('instances must be a list of instances (V1: {"instances": [[...], ...]})', 'instances');
@@ -238,6 +318,7 @@ export function addDeploymentRoutes(router: Router, service: DeploymentService):
       answer(ctx, await service.predict(ctx.params.name, b), false);
     }))
     .add('POST', '/api/deployments/:name/v2/infer', guarded(async ctx => {
+      await notProxied(ctx);
       const b = await body(ctx);
       if (!Array.isArray(b.inputs) || b.inputs.length === 0) {
         throw bad('inputs must be a non-empty list of tensors {name, shape, datatype, data}', 'inputs');
@@ -247,12 +328,17 @@ export function addDeploymentRoutes(router: Router, service: DeploymentService):
     }))
     .add('POST', '/api/deployments/:name/feedback', guarded(async ctx => {
       const b = await body(ctx);
-      only(b, ['request_id', 'reward']);
-      const requestId = text(b, 'request_id');
+      const k = await remote(ctx);
+      only(b, k ? ['version', 'reward'] : ['request_id', 'reward']);
       const reward = b.reward;
       if (typeof reward !== 'number' || !(reward >= 0 && reward <= 1)) {
         throw bad('reward must be a number from 0 to 1 (1: the answer was right)', 'reward');
       }
+      if (k) {
+        sendJson(ctx.res, 200, await k.feedback(ctx.caller.user, ctx.params.name, text(b, 'version'), reward));
+        return;
+      }
+      const requestId = text(b, 'request_id');
       sendJson(ctx.res, 200, service.feedback(ctx.params.name, requestId, reward));
     }));
 }

@@ -18,6 +18,8 @@ import { addIdentityRoutes } from './identity';
 import { addKubeObjectRoutes } from './kube-objects';
 import { addDeploymentRoutes } from './deployments';
 import type { DeploymentService } from '../serving/service';
+import { kserveTarget } from '../serving/kserve/setup';
+import type { KServeSettings } from '../serving/kserve/types';
 import { addStudyRoutes } from './studies';
 import type { StudyManager } from '../tuning/manager';
 import { KatibCluster, katibStudies } from '../tuning/katib-study';
@@ -48,6 +50,8 @@ export interface BridgeServerOptions {
   kubeflow?: KubeflowEngine;
   /** Local model serving: `/api/deployments`, and `deployment` events. */
   deployments?: DeploymentService;
+  /** The Kubeflow deployment target's settings (KServe mode, storage SA); needs an identity. */
+  kserve?: KServeSettings;
   /** Tuning studies (needs the local engine): `/api/studies`, and `study` / `trial` events. */
   studies?: StudyManager;
   /** Katib studies' cluster calls (default: as the user, with identity's scoped token); for tests. */
@@ -62,7 +66,14 @@ export function createBridgeServer(auth: AuthConfig, log: Logger, options: Bridg
   const unsubscribers = [options.engine, kubeflow].map(engine => engine?.onEvent(event => events.publish(event)));
   if (options.deployments) {
     unsubscribers.push(options.deployments.onEvent(event => events.publish(event)));
-    addDeploymentRoutes(router, options.deployments);
+    // Kubeflow deployments: their status goes only to the users who may see them.
+    const target = options.engine
+      ? kserveTarget(options.identity ?? NO_IDENTITY, options.engine, options.kserve, (event, users) => events.publish(event, caller => users.has(caller.user)), log)
+      : 'the local engine is unavailable';
+    if (typeof target === 'object') {
+      unsubscribers.push(() => target.close());
+    }
+    addDeploymentRoutes(router, options.deployments, target);
   }
   if (options.engine) {
     addRunRoutes(router, { local: options.engine, kubeflow });

@@ -33,6 +33,15 @@ export const INFERENCE_SERVICE: ObjectKind = {
   plural: 'inferenceservices'
 };
 
+/** KServe's router object (bandit routing on the cluster: serving/kserve/). */
+export const INFERENCE_GRAPH: ObjectKind = {
+  kind: 'InferenceGraph',
+  apiVersion: 'serving.kserve.io/v1alpha1',
+  group: 'serving.kserve.io',
+  version: 'v1alpha1',
+  plural: 'inferencegraphs'
+};
+
 export type KubeObject = {
   apiVersion: string;
   kind: string;
@@ -82,6 +91,37 @@ export class KubeObjects {
       return { identity, object };
     } catch (err) {
       throw kubeErrorOf(err, { verb: 'get', resource: resourceOf(kind), namespace, name });
+    }
+  }
+
+  /**
+   * An RFC 6902 JSON Patch, as the user: the exact documented edits
+   * (core/src/serving), so "remove canaryTrafficPercent" is a remove and
+   * not a merge that a controller might read differently.
+   */
+  async patch(user: string, kind: ObjectKind, name: string, ops: unknown[]): Promise<{ identity: UserIdentity; object: KubeObject }> {
+    const { identity, config } = await this.kube.forUser(user);
+    const k8s = await loadK8s();
+    const namespace = identity.namespace;
+    try {
+      const object = (await config.makeApiClient(k8s.CustomObjectsApi).patchNamespacedCustomObject(
+        { group: kind.group, version: kind.version, namespace, plural: kind.plural, name, body: ops },
+        k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.JsonPatch)
+      )) as KubeObject;
+      return { identity, object };
+    } catch (err) {
+      throw kubeErrorOf(err, { verb: 'patch', resource: resourceOf(kind), namespace, name });
+    }
+  }
+
+  async remove(user: string, kind: ObjectKind, name: string): Promise<void> {
+    const { identity, config } = await this.kube.forUser(user);
+    const k8s = await loadK8s();
+    const namespace = identity.namespace;
+    try {
+      await config.makeApiClient(k8s.CustomObjectsApi).deleteNamespacedCustomObject({ group: kind.group, version: kind.version, namespace, plural: kind.plural, name });
+    } catch (err) {
+      throw kubeErrorOf(err, { verb: 'delete', resource: resourceOf(kind), namespace, name });
     }
   }
 }

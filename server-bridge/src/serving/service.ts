@@ -40,6 +40,14 @@ export interface DeployRequest {
   promoteIf?: Gate;
   /** Answer once the new version's server is ready (or failed). */
   wait?: boolean;
+  /** Where it runs: this machine (default) or a KServe InferenceService on Kubeflow (kserve/service.ts). */
+  target?: 'local' | 'kubeflow';
+  /** Kubeflow: where the cluster pulls the model from (required for a local run's model). */
+  storageUri?: string;
+  /** Kubeflow: KServe's modelFormat when the saved model's type does not tell. */
+  modelFormat?: string;
+  /** Kubeflow: must be the user's own namespace when given. */
+  namespace?: string;
 }
 
 export interface DeployResult {
@@ -310,6 +318,7 @@ export class DeploymentService {
   private view(d: DeploymentRecord): DeploymentView {
     return {
       ...d,
+      target: 'local',
       url: `/api/deployments/${encodeURIComponent(d.name)}`,
       versions: d.versions.map(v => ({
         ...v,

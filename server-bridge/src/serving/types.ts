@@ -85,6 +85,8 @@ export interface ServerStatus {
 
 /** The API's and the events' shape: the record plus live server states. */
 export interface DeploymentView extends DeploymentRecord {
+  /** Where it runs (Kubeflow deployments add `namespace`, `mode` and `kserve`: serving/kserve/types.ts). */
+  target?: 'local' | 'kubeflow';
   /** The bridge path to predict on (behind Jupyter: `{base_url}kubeflow/api/...`). */
   url: string;
   versions: (VersionRecord & { server: ServerStatus | null })[];
