@@ -137,6 +137,10 @@ describe('traffic and gate texts', () => {
     expect(trafficText(d, trans)).toBe(
       'epsilon-greedy (ε = 0.1) · champion v1: 40 requests, 10 rewards, mean reward 0.75 · challenger v2: 0 requests, 0 rewards'
     );
+    const one = { requests: 1, errors: 0, rewards: 1, rewardSum: 1 };
+    expect(trafficText({ ...d, versions: [version('v1', 'champion', { stats: one })] }, trans)).toBe(
+      'epsilon-greedy (ε = 0.1) · champion v1: 1 request, 1 reward, mean reward 1'
+    );
     const t = { ...d, routing: { mode: 'thompson' as const, prior: { alpha: 1, beta: 1 } } };
     expect(trafficText(t, trans)).toMatch(/^Thompson sampling \(prior Beta\(1, 1\)\) · champion v1: 40 requests/);
   });

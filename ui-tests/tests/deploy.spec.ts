@@ -140,6 +140,20 @@ test('deploy a run model, try it, add a worse challenger, see the gate refuse it
     );
     await expect(view.locator('tr[data-version="v1"]')).toHaveAttribute('data-role', 'champion');
 
+    // Shift the share with the slider, switch to a bandit, roll the challenger back.
+    await view.locator('input[name="share"]').fill('30');
+    await expect(view.locator('[data-testid="traffic"]')).toHaveText('Traffic: champion v1 70% · challenger v2 30%');
+    await view.locator('select[name="routing"]').selectOption('epsilon-greedy');
+    await view.locator('input[name="epsilon"]').fill('0.2');
+    await view.locator('[data-action="apply-routing"]').click();
+    // (The request count is the router's: the one prediction above, once its stats are flushed.)
+    await expect(view.locator('[data-testid="traffic"]')).toHaveText(
+      /^Traffic: epsilon-greedy \(ε = 0\.2\) · champion v1: \d+ requests?, 0 rewards · challenger v2: 0 requests, 0 rewards$/
+    );
+    await view.locator('[data-action="rollback"]').click();
+    await expect(view.locator('tr[data-version="v2"]')).toHaveAttribute('data-role', 'retired');
+    await expect(view.locator('[data-message="info"]')).toHaveText('Rolled back.');
+
     // Delete it from the view: the servers stop, the section forgets it.
     await view.locator('[data-action="delete"]').click();
     await page.locator('.jp-Dialog .jp-Dialog-button.jp-mod-warn').click();

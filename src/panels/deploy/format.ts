@@ -68,7 +68,7 @@ export function shareOf(d: DeploymentWire, v: VersionWire): number | null {
 function statsText(v: VersionWire, trans: TranslationBundle): string {
   const { requests, rewards, rewardSum } = v.stats;
   const mean = rewards ? trans.__(', mean reward %1', showNumber(rewardSum / rewards)) : '';
-  return trans.__('%1 requests, %2 rewards%3', requests, rewards, mean);
+  return `${trans._n('%1 request', '%1 requests', requests)}, ${trans._n('%1 reward', '%1 rewards', rewards)}${mean}`;
 }
 
 /**
