@@ -22,6 +22,7 @@ import { PipelineTracker } from './pipeline/tracker';
 import pipelinePanel from './panels/pipeline/plugin';
 import runsPanel from './panels/runs/plugin';
 import deployPanel from './panels/deploy/plugin';
+import tunePanel from './panels/tune/plugin';
 import { cellsPlugin } from './cells';
 import { CommandIDs, IKubeflowBridge, IPipelineTracker, PIPELINE_PLUGIN_ID, PLUGIN_ID } from './tokens';
 
@@ -116,4 +117,4 @@ const pipelines: JupyterFrontEndPlugin<IPipelineTracker> = {
     new PipelineTracker(notebooks)
 };
 
-export default [plugin, pipelines, pipelinePanel, cellsPlugin, runsPanel, deployPanel];
+export default [plugin, pipelines, pipelinePanel, cellsPlugin, runsPanel, deployPanel, tunePanel];

@@ -56,6 +56,8 @@ export interface IRunStates {
   statesOf(notebookPath: string): ReadonlyMap<string, string> | null;
   /** Open a task of the selected run; false when there is none to open. */
   openTask(notebookPath: string, task: string): boolean;
+  /** Select a run of the notebook (as a click in the runs list does), so the DAG shows its task states. */
+  selectRun(notebookPath: string, run: string): Promise<void>;
   /** Emits a notebook path whose runs changed. */
   readonly changed: ISignal<unknown, string>;
 }

@@ -53,6 +53,10 @@ export class RunsRegistry implements IRunStates, IDisposable {
     return model?.selected ? model.states() : null;
   }
 
+  selectRun(path: string, run: string): Promise<void> {
+    return this.get(path).select(run);
+  }
+
   /** Set by the plugin: open a task's detail view. */
   taskOpener: ((notebook: string, run: string, task: string) => void) | null = null;
 
