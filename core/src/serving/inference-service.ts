@@ -53,7 +53,7 @@ export type JsonPatchOp =
   | { op: 'test'; path: string; value: unknown };
 
 export interface Predictor {
-  model: { modelFormat: { name: string }; storageUri: string };
+  model: { name?: string; modelFormat: { name: string }; storageUri: string };
   serviceAccountName?: string;
   canaryTrafficPercent?: number;
   name?: string;
@@ -145,6 +145,9 @@ function percentOf(percent: number): number {
   return percent;
 }
 
+/** KServe's name for a predictor's model container. */
+export const KSERVE_CONTAINER = 'kserve-container';
+
 /** The Standard-mode canary predictor's name: `<isvc>-<version>`. */
 export const canaryName = (name: string, version: ServedVersion) => `${name}-${version.id}`;
 
@@ -157,7 +160,10 @@ export function canaryPatch(
   if (mode === 'knative') {
     return [{ op: 'replace', path: '/spec/predictor', value: { ...predictor, canaryTrafficPercent: p } }];
   }
-  return [{ op: 'add', path: '/spec/canary', value: [{ predictor: { name: canaryName(name, challenger), ...predictor }, trafficPercent: p }] }];
+  // The CRD requires the canary model's container `name` (spec.predictor.model does not);
+  // KServe names a predictor's container `kserve-container`.
+  const model = { name: KSERVE_CONTAINER, ...predictor.model };
+  return [{ op: 'add', path: '/spec/canary', value: [{ predictor: { name: canaryName(name, challenger), ...predictor, model }, trafficPercent: p }] }];
 }
 
 /** Shifts the challenger's share (a canary must be in place). */

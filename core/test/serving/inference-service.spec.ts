@@ -53,10 +53,10 @@ describe('knative mode edits', () => {
 });
 
 describe('standard mode edits (v0.20 spec.canary[])', () => {
-  it('canary: one entry with a named predictor and trafficPercent', () => {
+  it('canary: one entry with a named predictor (its model container named, as the CRD requires) and trafficPercent', () => {
     expect(canaryPatch('standard', 'iris', v2, 10)).toEqual([{
       op: 'add', path: '/spec/canary',
-      value: [{ predictor: { name: 'iris-v2', model: { modelFormat: { name: 'sklearn' }, storageUri: 's3://models/iris/v2' } }, trafficPercent: 10 }]
+      value: [{ predictor: { name: 'iris-v2', model: { name: 'kserve-container', modelFormat: { name: 'sklearn' }, storageUri: 's3://models/iris/v2' } }, trafficPercent: 10 }]
     }]);
   });
   it('traffic, promote (canary becomes the predictor), rollback (canary removed)', () => {
