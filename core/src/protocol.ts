@@ -237,6 +237,10 @@ export interface DeploymentWire {
   versions: VersionWire[];
   /** The bridge path (`/api/deployments/{name}`); behind Jupyter: `{base_url}kubeflow/...`. */
   url: string;
+  /** Absent: local. Kubeflow deployments add their namespace and the InferenceService's status. */
+  target?: 'local' | 'kubeflow';
+  namespace?: string;
+  kserve?: { ready: boolean; reason: string | null; url: string | null; explanation: string | null };
 }
 
 /** The body of a refused promotion (409). */

@@ -199,6 +199,11 @@ describe('DeploymentModel actions', () => {
     const client = actions();
     const model = new DeploymentModel('iris', all, client, trans);
     expect(model.url).toBe('/kubeflow/api/deployments/iris/predict');
+    all.adopt(deployment('iris', { updatedAt: T0 + 1, target: 'kubeflow', namespace: 'ada',
+      kserve: { ready: false, reason: 'Pending', url: 'http://iris.ada.example.com', explanation: null } }));
+    expect(model.url).toBe('http://iris.ada.example.com');
+    expect(deploymentState(model.deployment!)).toBe('starting');
+    all.adopt(deployment('iris', { updatedAt: T0 + 2 }));
     model.instances = '[[5.1, 3.5';
     await model.predict();
     expect(client.predict).not.toHaveBeenCalled();

@@ -59,7 +59,12 @@ export class DeploymentModel extends VDomModel {
     return this.all.get(this.name);
   }
 
+  /** Where to predict: the InferenceService's URL on Kubeflow, else the bridge's route behind Jupyter. */
   get url(): string {
+    const kserve = this.deployment?.kserve;
+    if (kserve) {
+      return kserve.url ?? '';
+    }
     return this.client.predictUrl({ url: this.deployment?.url ?? `/api/deployments/${encodeURIComponent(this.name)}` });
   }
 

@@ -22,6 +22,9 @@ export function challenger(d: DeploymentWire): VersionWire | null {
 
 /** The worst state among the live versions' servers. */
 export function deploymentState(d: DeploymentWire): DeploymentState {
+  if (d.kserve) {
+    return d.kserve.ready ? 'ready' : 'starting';
+  }
   const states = liveVersions(d).map(v => v.server?.state ?? 'stopped');
   for (const s of ['failed', 'restarting', 'starting', 'stopped'] as const) {
     if (states.includes(s)) {

@@ -46,9 +46,19 @@ export class DeploymentView extends VDomRenderer<DeploymentModel> {
         <h2 className="jp-KubeflowDeploy-title">
           {d.name} <span className={`jp-KubeflowDeploy-state jp-mod-${state}`}>{state}</span>
         </h2>
-        <p className="jp-KubeflowDeploy-meta">
-          {trans.__('Predict URL')}: <code data-testid="predict-url">{model.url}</code>
+        <p className="jp-KubeflowDeploy-meta" data-target={d.target ?? 'local'}>
+          {d.target === 'kubeflow'
+            ? trans.__('Kubeflow (KServe InferenceService) in namespace %1', d.namespace ?? '?')
+            : trans.__('This machine (KServe model server, reached through Jupyter)')}
         </p>
+        <p className="jp-KubeflowDeploy-meta">
+          {trans.__('Predict URL')}: <code data-testid="predict-url">{model.url || trans.__('(not known yet)')}</code>
+        </p>
+        {d.kserve && !d.kserve.ready && (d.kserve.explanation || d.kserve.reason) && (
+          <p className="jp-KubeflowDeploy-error" data-testid="kserve-status">
+            {d.kserve.explanation ?? d.kserve.reason}
+          </p>
+        )}
         <p className="jp-KubeflowDeploy-meta" data-testid="traffic">
           {trans.__('Traffic')}: {trafficText(d, trans)}
         </p>
