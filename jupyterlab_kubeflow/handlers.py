@@ -26,7 +26,8 @@ USER_HEADER = "X-Kubeflow-User"
 # Request headers passed on to the bridge; everything else (cookies, the
 # Authorization header with Jupyter's token, XSRF) stays here.
 _FORWARD_REQUEST = ("Content-Type", "Accept", "Last-Event-ID")
-_FORWARD_RESPONSE = ("Content-Type", "Cache-Control")
+# Which deployed version answered a prediction, and its id for feedback (http/deployments.ts).
+_FORWARD_RESPONSE = ("Content-Type", "Cache-Control", "X-Kubeflow-Version", "X-Request-Id")
 # Query parameters that are Jupyter's, not the bridge's.
 _JUPYTER_QUERY = {"token", "_xsrf", "session_id"}
 
