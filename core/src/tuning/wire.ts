@@ -3,7 +3,8 @@
  * `trial` events carry, shared by the bridge (which keeps and sends them:
  * server-bridge/src/tuning/) and the Tune view (which reads them). Pure
  * types. A study is a search over a notebook's
- * pipeline parameters; each trial is one local run of that pipeline.
+ * pipeline parameters; each trial is one local run of that pipeline, or
+ * (target 'kubeflow') one Katib Trial of the study's Experiment.
  *
  * Events (on the bridge's events socket, next to `run` and `task`):
  *   {type: 'study', study: StudyRecord}                   any change of a study
@@ -50,6 +51,13 @@ export interface TrialRecord {
   /** finishedAt - startedAt, when finished. */
   durationMs: number | null;
   error: string | null;
+  /** Katib studies: the Trial object's name (its trials have no run here: `run` is null). */
+  name?: string;
+  /**
+   * Katib studies: the Trial's own condition (Created, Running, Succeeded, Killed,
+   * Failed, MetricsUnavailable, EarlyStopped) that `state` was mapped from.
+   */
+  condition?: string;
 }
 
 export interface StudyCounts {
@@ -74,8 +82,8 @@ export interface StudyRecord {
   /** Notebook path relative to the Jupyter root (null for inline content). */
   notebook: string | null;
   pipeline: string;
-  /** Where trials run; only 'local' is driven by this module. */
-  target: 'local';
+  /** Where trials run: 'local' (Optuna and local runs) or 'kubeflow' (a Katib Experiment). */
+  target: 'local' | 'kubeflow';
   spec: StudySpec;
   state: StudyState;
   reason: StudyReason;
@@ -85,6 +93,26 @@ export interface StudyRecord {
   finishedAt: number | null;
   counts: StudyCounts;
   best: StudyBest | null;
+  /** Katib studies: where the Experiment lives and what Katib last said about it. */
+  namespace?: string;
+  experiment?: string;
+  katib?: KatibStudyStatus;
+}
+
+/** The Experiment's status as Katib reported it (counters are Katib's own). */
+export interface KatibStudyStatus {
+  /** The Experiment's current condition: Created, Running, Restarting, Succeeded, Failed (null before any). */
+  condition: string | null;
+  reason: string | null;
+  message: string | null;
+  /** status.currentOptimalTrial.bestTrialName (null until Katib names one). */
+  optimalTrial: string | null;
+  counts: {
+    trials: number; succeeded: number; failed: number; running: number; pending: number;
+    earlyStopped: number; metricsUnavailable: number; killed: number;
+  };
+  /** spec.maxTrialCount as the bridge last set it (stop lowers it: Katib has no stop). */
+  maxTrialCount: number;
 }
 
 export interface StudyWithTrials extends StudyRecord {

@@ -22,7 +22,7 @@ import { kserveTarget } from '../serving/kserve/setup';
 import type { KServeSettings } from '../serving/kserve/types';
 import { addStudyRoutes } from './studies';
 import type { StudyManager } from '../tuning/manager';
-import { KatibCluster, katibStudies } from '../tuning/katib-study';
+import { KatibCluster, katibStudies, katibWatches } from '../tuning/katib-study';
 import { Identity, NO_IDENTITY } from '../identity/setup';
 import type { Logger } from '../log';
 import { ENGINES, VERSION } from '../version';
@@ -89,7 +89,11 @@ export function createBridgeServer(auth: AuthConfig, log: Logger, options: Bridg
   addIdentityRoutes(router, identity, kubeflow?.options.endpoint);
   if (options.studies && options.engine) {
     unsubscribers.push(options.studies.onEvent(event => events.publish(event)));
-    addStudyRoutes(router, options.studies, options.engine.options.rootDir, katibStudies(identity, options.engine.options.rootDir, options.katibCluster));
+    // Katib studies: recorded and watched as their user; their events go to that user only.
+    const watches = katibWatches(identity, options.studies.store, (event, users) => events.publish(event, caller => users.has(caller.user)), log);
+    unsubscribers.push(() => watches?.close());
+    const rootDir = options.engine.options.rootDir;
+    addStudyRoutes(router, options.studies, rootDir, katibStudies(identity, rootDir, options.katibCluster, watches), watches);
   }
   // Object status goes only to the users who created or read the object.
   const stopWatches = addKubeObjectRoutes(router, identity, (event, users) => events.publish(event, caller => users.has(caller.user)), log);

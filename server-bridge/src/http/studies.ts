@@ -8,21 +8,25 @@
  *                        options?: {python?}}                       -> 201 the study (with trials: [])
  *        target 'kubeflow': a Katib Experiment in the user's namespace, as the user
  *        (tuning/katib-study.ts); body may add name, image, dryRun (-> 200 {experiment, problems});
- *        201 {target, namespace, experiment, problems, created}; 501 without an identity mode
+ *        201 {target, namespace, experiment, problems, created, study}; 501 without an identity mode
+ *        (`study`: the recorded study, target 'kubeflow', watched: tuning/katib-watch.ts)
  *   GET  /api/studies?notebook=PATH&limit=N  {studies: [...]}, newest first, without trials
+ *                                            (Katib studies: the caller's own only)
  *   GET  /api/studies/:id                    the study with its trials (parameters, metrics,
  *                                            objective, state, durationMs, run)
  *   POST /api/studies/:id/stop               cancels running trials; the study, `stopped`
+ *                                            (Katib: lowers the Experiment's maxTrialCount, see katib-watch.ts)
  *   POST /api/studies/:id/resume             the study, `running` again (stopped studies only)
  *
  * Events on /api/events: {type:'study', study} and {type:'trial', study, notebook, trial}
- * (server-bridge/src/tuning/types.ts).
+ * (server-bridge/src/tuning/types.ts); a Katib study's go to its user only.
  */
 import { notebookPath } from '../engines/local/notebook';
 import { EngineError } from '../engines/local/types';
 import { readStudySpec } from '../../../core/src/tuning/validate';
 import type { StudyManager } from '../tuning/manager';
 import type { KatibStudies } from '../tuning/katib-study';
+import type { KatibWatches } from '../tuning/katib-watch';
 import { IdentityError } from '../identity/types';
 import { KubeError } from '../kube/errors';
 import { BodyError, readJsonBody } from './body';
@@ -133,7 +137,19 @@ function limitOf(url: URL): number | undefined {
   return n;
 }
 
-export function addStudyRoutes(router: Router, studies: StudyManager, rootDir: string, katib?: KatibStudies): void {
+export function addStudyRoutes(router: Router, studies: StudyManager, rootDir: string, katib?: KatibStudies, katibWatches?: KatibWatches): void {
+  // Katib studies live in their user's namespace: other callers do not see them.
+  const visible = (study: { target: string; user: string | null }, user: string) => study.target !== 'kubeflow' || study.user === user;
+  const katibStudy = (id: string, user: string) => {
+    const study = studies.get(id);
+    if (study?.target !== 'kubeflow') {
+      return null;
+    }
+    if (!katibWatches || !visible(study, user)) {
+      throw new EngineError(`no study ${id}`, 404);
+    }
+    return study;
+  };
   router
     .add('POST', '/api/studies', guarded(async ctx => {
       const request = studyRequestOf(await readJsonBody(ctx.req));
@@ -152,19 +168,23 @@ export function addStudyRoutes(router: Router, studies: StudyManager, rootDir: s
     .add('GET', '/api/studies', guarded(ctx => {
       const notebook = ctx.url.searchParams.get('notebook');
       const filter = notebook === null ? {} : { notebook: notebookPath(rootDir, notebook).relative };
-      sendJson(ctx.res, 200, { studies: studies.list({ ...filter, limit: limitOf(ctx.url) }) });
+      // The limit counts the caller's visible studies: filter first, then cut (default 200, as the store's).
+      const listed = studies.list({ ...filter, limit: Number.MAX_SAFE_INTEGER }).filter(s => visible(s, ctx.caller.user));
+      sendJson(ctx.res, 200, { studies: listed.slice(0, limitOf(ctx.url) ?? 200) });
     }))
     .add('GET', '/api/studies/:id', guarded(ctx => {
       const study = studies.get(ctx.params.id);
-      if (!study) {
+      if (!study || !visible(study, ctx.caller.user)) {
         throw new EngineError(`no study ${ctx.params.id}`, 404);
       }
       sendJson(ctx.res, 200, study);
     }))
     .add('POST', '/api/studies/:id/stop', guarded(async ctx => {
-      sendJson(ctx.res, 200, await studies.stop(ctx.params.id));
+      const kubeflow = katibStudy(ctx.params.id, ctx.caller.user);
+      sendJson(ctx.res, 200, kubeflow ? await katibWatches!.stop(kubeflow.id, ctx.caller.user) : await studies.stop(ctx.params.id));
     }))
     .add('POST', '/api/studies/:id/resume', guarded(async ctx => {
-      sendJson(ctx.res, 200, await studies.resume(ctx.params.id));
+      const kubeflow = katibStudy(ctx.params.id, ctx.caller.user);
+      sendJson(ctx.res, 200, kubeflow ? await katibWatches!.resume(kubeflow.id, ctx.caller.user) : await studies.resume(ctx.params.id));
     }));
 }

@@ -5,8 +5,9 @@
  * decides. Before creating, core's katibPrechecks explain what Katib would
  * refuse (the namespace label, the name, the space); `dryRun: true` returns
  * the Experiment and the problems without creating it (the Tune view shows
- * the YAML before it is submitted). Following the Experiment's status is
- * `GET /api/katib/experiments/:name` (it starts the watch for this user).
+ * the YAML before it is submitted). A created Experiment is recorded as a
+ * study and watched, with its Trials (katib-watch.ts), so `/api/studies`
+ * and the study/trial events show it like a local study.
  */
 import { randomBytes } from 'node:crypto';
 import { analyzeNotebook } from '../../../core/src/analysis';
@@ -20,6 +21,11 @@ import { EngineError } from '../engines/local/types';
 import { loadK8s } from '../identity/k8s';
 import type { Identity } from '../identity/setup';
 import { EXPERIMENT, KubeObject, KubeObjects } from '../kube/objects';
+import type { StartWatch } from '../kube/watch';
+import type { Logger } from '../log';
+import type { StudyStore } from './store';
+import { KatibWatches, StudyPublish } from './katib-watch';
+import type { StudyWithTrials } from './types';
 
 export interface KatibStudyRequest {
   notebook: NotebookSource;
@@ -34,7 +40,8 @@ export interface KatibStudyRequest {
 
 export interface KatibStudyAnswer {
   status: 200 | 201;
-  body: { target: 'kubeflow'; namespace: string; experiment: KubeObject; problems: StudyProblem[]; created: boolean };
+  /** `study`: the recorded study (created Experiments only, when the bridge records them). */
+  body: { target: 'kubeflow'; namespace: string; experiment: KubeObject; problems: StudyProblem[]; created: boolean; study?: StudyWithTrials };
 }
 
 export type KatibStudies = (request: KatibStudyRequest) => Promise<KatibStudyAnswer>;
@@ -59,7 +66,24 @@ export function scopedCluster(identity: Exclude<Identity, { mode: 'none' }>): Ka
 }
 
 /** Undefined without an identity mode: the route answers 501. */
-export function katibStudies(identity: Identity, rootDir: string, cluster?: KatibCluster): KatibStudies | undefined {
+/**
+ * The recorder and watcher of Katib studies, as each study's user (undefined
+ * without an identity mode); studies Katib had not finished are watched again.
+ */
+export function katibWatches(identity: Identity, store: StudyStore, publish: StudyPublish, log: Logger, startWatch?: StartWatch): KatibWatches | undefined {
+  if (identity.mode === 'none') {
+    return undefined;
+  }
+  const objects = new KubeObjects(identity.kube);
+  const watches = new KatibWatches(store, identity.kube, async (user, name, ops) => (await objects.patch(user, EXPERIMENT, name, ops)).object, publish, log, startWatch);
+  const resumed = watches.resumeAll();
+  if (resumed.length) {
+    log.info('katib studies watched again', { studies: resumed.length });
+  }
+  return watches;
+}
+
+export function katibStudies(identity: Identity, rootDir: string, cluster?: KatibCluster, watches?: KatibWatches): KatibStudies | undefined {
   if (identity.mode === 'none') {
     return undefined;
   }
@@ -96,7 +120,11 @@ export function katibStudies(identity: Identity, rootDir: string, cluster?: Kati
       throw new EngineError(refused[0].message, 400, refused[0].field === 'name' ? 'name' : refused[0].field === 'namespace' ? 'target' : `spec.${refused[0].field}`);
     }
     const object = await kube.create(request.user, experiment);
-    return { status: 201, body: { target: 'kubeflow', namespace: who.namespace, experiment: object, problems, created: true } };
+    const study = watches?.record({
+      user: request.user, notebook: compiled.path, pipeline: graph.pipeline.name, spec: request.spec,
+      namespace: who.namespace, experiment: object, ir: compiled.pipelineSpec
+    });
+    return { status: 201, body: { target: 'kubeflow', namespace: who.namespace, experiment: object, problems, created: true, ...(study ? { study } : {}) } };
   };
 }
 

@@ -6,7 +6,7 @@
  * tables there too, so a second counter on one integer would race; this
  * one is ours alone. STUDY_MIGRATIONS[n] takes version n to n + 1.
  */
-export const STUDY_SCHEMA_VERSION = 1;
+export const STUDY_SCHEMA_VERSION = 2;
 
 export const STUDY_MIGRATIONS: { [from: number]: string } = {
   0: `
@@ -46,6 +46,19 @@ CREATE TABLE IF NOT EXISTS study_trials (
   error       TEXT,
   PRIMARY KEY (study_id, number)
 );
+`,
+  // Katib studies (target 'kubeflow'): the Experiment they follow and Katib's last
+  // word on it; their trials are Trial objects, named. Local rows keep the defaults.
+  1: `
+ALTER TABLE studies ADD COLUMN target TEXT NOT NULL DEFAULT 'local';
+ALTER TABLE studies ADD COLUMN namespace TEXT;
+ALTER TABLE studies ADD COLUMN experiment TEXT;
+-- KatibStudyStatus as JSON
+ALTER TABLE studies ADD COLUMN katib TEXT;
+CREATE INDEX IF NOT EXISTS studies_by_experiment ON studies (namespace, experiment);
+ALTER TABLE study_trials ADD COLUMN name TEXT;
+-- the Trial's Katib condition (Created, Running, Succeeded, ...)
+ALTER TABLE study_trials ADD COLUMN condition TEXT;
 `
 };
 

@@ -8,7 +8,7 @@ import type { Database } from '../engines/local/sqlite';
 import { processAlive } from '../engines/local/store';
 import type { StudySpec } from '../../../core/src/tuning/spec';
 import { COMPONENT_VERSIONS, STUDY_MIGRATIONS, STUDY_SCHEMA_VERSION } from './schema';
-import type { StudyBest, StudyCounts, StudyReason, StudyRecord, StudyState, StudyWithTrials, TrialRecord } from './types';
+import type { KatibStudyStatus, StudyBest, StudyCounts, StudyReason, StudyRecord, StudyState, StudyWithTrials, TrialRecord } from './types';
 
 type Row = { [column: string]: unknown };
 
@@ -73,6 +73,39 @@ export class StudyStore {
     );
   }
 
+  /** A Katib study: no Optuna storage or runtime; the Experiment is where it runs. */
+  insertKatibStudy(study: StudyRecord & { namespace: string; experiment: string; katib: KatibStudyStatus }, ir: object): void {
+    this.tx(() =>
+      this.db
+        .prepare(
+          `INSERT INTO studies (id, notebook, pipeline, spec, state, reason, error, user, created_at, finished_at,
+             storage, ir, cwd, options, owner, target, namespace, experiment, katib)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?, NULL, '{}', ?, 'kubeflow', ?, ?, ?)`
+        )
+        .run(
+          study.id, study.notebook, study.pipeline, JSON.stringify(study.spec), study.state, study.reason, study.error,
+          study.user, study.createdAt, study.finishedAt, JSON.stringify(ir), STUDY_OWNER, study.namespace, study.experiment,
+          JSON.stringify(study.katib)
+        )
+    );
+  }
+
+  /** The Katib study following this Experiment. */
+  byExperiment(namespace: string, experiment: string): string | null {
+    const row = this.db.prepare(`SELECT id FROM studies WHERE target = 'kubeflow' AND namespace = ? AND experiment = ?`).get(namespace, experiment) as Row | undefined;
+    return row ? String(row.id) : null;
+  }
+
+  /** Katib studies whose Experiment may still change (to watch again after a restart). */
+  unfinishedKatib(): string[] {
+    const rows = this.db.prepare(`SELECT id FROM studies WHERE target = 'kubeflow' AND finished_at IS NULL`).all() as Row[];
+    return rows.map(row => String(row.id));
+  }
+
+  setKatibStatus(id: string, katib: KatibStudyStatus): void {
+    this.tx(() => this.db.prepare('UPDATE studies SET katib = ? WHERE id = ?').run(JSON.stringify(katib), id));
+  }
+
   updateStudy(id: string, patch: { state?: StudyState; reason?: StudyReason; error?: string | null; finishedAt?: number | null; owner?: boolean }): void {
     const sets: string[] = [];
     const values: (string | number | null)[] = [];
@@ -94,12 +127,34 @@ export class StudyStore {
     this.tx(() =>
       this.db
         .prepare(
-          `INSERT INTO study_trials (study_id, number, state, params, metrics, objective, run_id, started_at, finished_at, error)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+          `INSERT INTO study_trials (study_id, number, state, params, metrics, objective, run_id, started_at, finished_at, error, name, condition)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
         )
         .run(study, trial.number, trial.state, JSON.stringify(trial.parameters), json(trial.metrics), trial.objective,
-          trial.run, trial.startedAt, trial.finishedAt, trial.error)
+          trial.run, trial.startedAt, trial.finishedAt, trial.error, trial.name ?? null, trial.condition ?? null)
     );
+  }
+
+  /**
+   * A Katib Trial as seen now: replaces the row with its name, or adds one
+   * numbered after the others (Katib trials have no number: the order the
+   * bridge first saw them). Returns the record.
+   */
+  putKatibTrial(study: string, trial: Omit<TrialRecord, 'number' | 'durationMs'> & { name: string }): TrialRecord {
+    return this.tx(() => {
+      const found = this.db.prepare('SELECT number FROM study_trials WHERE study_id = ? AND name = ?').get(study, trial.name) as Row | undefined;
+      const number = found
+        ? Number(found.number)
+        : Number((this.db.prepare('SELECT COALESCE(MAX(number), -1) + 1 AS n FROM study_trials WHERE study_id = ?').get(study) as Row).n);
+      this.db
+        .prepare(
+          `INSERT OR REPLACE INTO study_trials (study_id, number, state, params, metrics, objective, run_id, started_at, finished_at, error, name, condition)
+           VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?)`
+        )
+        .run(study, number, trial.state, JSON.stringify(trial.parameters), json(trial.metrics), trial.objective,
+          trial.startedAt, trial.finishedAt, trial.error, trial.name, trial.condition ?? null);
+      return trialOf(this.db.prepare('SELECT * FROM study_trials WHERE study_id = ? AND number = ?').get(study, number) as Row);
+    });
   }
 
   updateTrial(study: string, number: number, patch: Partial<Pick<TrialRecord, 'state' | 'metrics' | 'objective' | 'run' | 'finishedAt' | 'error'>>): void {
@@ -148,7 +203,8 @@ export class StudyStore {
 
   /** Studies left `running` by a bridge that is gone (on this host): to resume. */
   orphaned(): string[] {
-    const rows = this.db.prepare(`SELECT id, owner FROM studies WHERE state = 'running'`).all() as Row[];
+    // Katib studies run on the cluster: nothing here to resume (katib-watch.ts watches them again).
+    const rows = this.db.prepare(`SELECT id, owner FROM studies WHERE state = 'running' AND target = 'local'`).all() as Row[];
     return rows.filter(row => ownerIsGone(String(row.owner))).map(row => String(row.id));
   }
 }
@@ -175,7 +231,10 @@ function trialOf(row: Row): TrialRecord {
     startedAt,
     finishedAt,
     durationMs: finishedAt === null ? null : finishedAt - startedAt,
-    error: row.error === null ? null : String(row.error)
+    error: row.error === null ? null : String(row.error),
+    // Katib trials only: local records keep exactly their old shape.
+    ...(row.name === null || row.name === undefined ? {} : { name: String(row.name) }),
+    ...(row.condition === null || row.condition === undefined ? {} : { condition: String(row.condition) })
   };
 }
 
@@ -210,7 +269,7 @@ function studyOf(row: Row, trials: TrialRecord[]): StudyRecord {
     id: String(row.id),
     notebook: row.notebook === null ? null : String(row.notebook),
     pipeline: String(row.pipeline),
-    target: 'local',
+    target: row.target === 'kubeflow' ? 'kubeflow' : 'local',
     spec,
     state: String(row.state) as StudyState,
     reason: (row.reason ?? null) as StudyReason,
@@ -219,6 +278,9 @@ function studyOf(row: Row, trials: TrialRecord[]): StudyRecord {
     createdAt: Number(row.created_at),
     finishedAt: num(row.finished_at),
     counts: countsOf(trials),
-    best: bestOf(spec, trials)
+    best: bestOf(spec, trials),
+    ...(row.target === 'kubeflow'
+      ? { namespace: String(row.namespace), experiment: String(row.experiment), katib: parse<KatibStudyStatus | undefined>(row.katib, undefined) }
+      : {})
   };
 }
