@@ -85,7 +85,7 @@ def start_bridge(world: dict, mode: str) -> tuple[Bridge, dict]:
     bridge = Bridge(work, [
         "--identity", "shared", "--kubeconfig", str(world["kubeconfig"]), "--user-map", str(world["user_map"]), "--profiles", "off",
         "--data-dir", str(work / "data"), "--root-dir", str(work / "root"), "--python", sys.executable,
-        "--kserve-deployment-mode", mode, "--kserve-service-account", "models-sa",
+        "--kserve-deployment-mode", mode, "--kserve-service-account", "models-sa", "--kserve-feedback-batch", "10",
     ])
     runs = {}
     for depth in (1, 2, 4):
@@ -289,6 +289,97 @@ def test_status_written_by_the_controller_reaches_her_events(cluster: Cluster, k
         check(c.put(path + "/status", json=obj))
     d = wait_event(b, name, lambda d: (d.get("kserve") or {}).get("ready") is True)
     assert d["kserve"]["explanation"] is None and d["versions"][0]["server"]["state"] == "ready"
+
+
+# -- bandit routing: an InferenceGraph Splitter --------------------------------------------------
+
+# The shared CRDs hold no InferenceGraph. This one is written from the
+# published v1alpha1 types (the `kserve` package's V1alpha1InferenceGraphSpec,
+# InferenceRouter, InferenceStep): a structural schema for the fields the
+# bridge sends, so the API server still rejects a wrong name or type. KServe's
+# webhook (weights of a Splitter add up to 100) is checked by the test itself.
+GRAPH_CRD = {
+    "apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+    "metadata": {"name": "inferencegraphs.serving.kserve.io"},
+    "spec": {
+        "group": "serving.kserve.io", "scope": "Namespaced",
+        "names": {"kind": "InferenceGraph", "listKind": "InferenceGraphList", "plural": "inferencegraphs", "singular": "inferencegraph", "shortNames": ["ig"]},
+        "versions": [{
+            "name": "v1alpha1", "served": True, "storage": True, "subresources": {"status": {}},
+            "schema": {"openAPIV3Schema": {"type": "object", "properties": {
+                "apiVersion": {"type": "string"}, "kind": {"type": "string"}, "metadata": {"type": "object"},
+                "spec": {"type": "object", "required": ["nodes"], "properties": {
+                    "nodes": {"type": "object", "additionalProperties": {"type": "object", "properties": {
+                        "routerType": {"type": "string", "enum": ["Sequence", "Splitter", "Ensemble", "Switch"]},
+                        "steps": {"type": "array", "items": {"type": "object", "properties": {
+                            "name": {"type": "string"}, "nodeName": {"type": "string"}, "serviceName": {"type": "string"},
+                            "serviceUrl": {"type": "string"}, "data": {"type": "string"}, "condition": {"type": "string"},
+                            "dependency": {"type": "string", "enum": ["Soft", "Hard"]}, "weight": {"type": "integer", "format": "int64"},
+                        }}},
+                    }}},
+                    "serviceAccountName": {"type": "string"}, "timeout": {"type": "integer"},
+                }},
+                "status": {"type": "object", "x-kubernetes-preserve-unknown-fields": True},
+            }}},
+        }],
+    },
+}
+GRAPH = "/apis/serving.kserve.io/v1alpha1/namespaces/{ns}/inferencegraphs/{name}"
+
+
+@pytest.fixture(scope="module")
+def graph_crd(cluster: Cluster) -> None:
+    with cluster.admin() as c:
+        r = c.post("/apis/apiextensions.k8s.io/v1/customresourcedefinitions", json=GRAPH_CRD)
+        assert r.status_code in (201, 409), r.text
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            crd = check(c.get("/apis/apiextensions.k8s.io/v1/customresourcedefinitions/inferencegraphs.serving.kserve.io"))
+            if any(x["type"] == "Established" and x["status"] == "True" for x in (crd.get("status") or {}).get("conditions") or []):
+                break
+            time.sleep(0.2)
+    time.sleep(1.0)  # discovery
+
+
+def test_bandit_routing_is_an_inference_graph_whose_weights_follow_rewards(cluster: Cluster, knative: dict, world: dict, graph_crd: None) -> None:
+    b, runs, ns = knative["bridge"], knative["runs"], world["a"]
+    name = unique("iris")
+    r = deploy(b, runs, name, routing={"mode": "thompson", "prior": {"alpha": 1, "beta": 1}, "seed": 3})
+    assert r.status_code == 201, r.text
+    r = b.call("POST", f"/api/deployments/{name}/challenger", body={"run": runs[4]["id"], "storageUri": f"s3://models/{name}/depth-4"})
+    assert r.status_code == 201, r.text
+    # The challenger is a service of its own (a Splitter routes between services), no canary on the champion.
+    assert read_isvc(cluster, ns, f"{name}-v2")["spec"] == {"predictor": predictor(f"s3://models/{name}/depth-4")}
+    assert read_isvc(cluster, ns, name)["spec"] == {"predictor": predictor(f"s3://models/{name}/depth-2")}
+    with cluster.admin() as c:
+        graph = check(c.get(GRAPH.format(ns=ns, name=f"{name}-router")))
+    root = graph["spec"]["nodes"]["root"]
+    assert root["routerType"] == "Splitter"
+    assert [(s["serviceName"], s["name"]) for s in root["steps"]] == [(name, name), (f"{name}-v2", f"{name}-v2")]
+    before = [s["weight"] for s in root["steps"]]
+    assert sum(before) == 100 and abs(before[0] - 50) <= 3
+
+    # One batch (10) of rewards: the challenger answers well, the champion poorly.
+    for i in range(5):
+        assert b.call("POST", f"/api/deployments/{name}/feedback", body={"version": "v1", "reward": 1 if i == 0 else 0}).status_code == 200
+        last = b.call("POST", f"/api/deployments/{name}/feedback", body={"version": "v2", "reward": 1})
+        assert last.status_code == 200, last.text
+    with cluster.admin() as c:
+        after = [s["weight"] for s in check(c.get(GRAPH.format(ns=ns, name=f"{name}-router")))["spec"]["nodes"]["root"]["steps"]]
+    assert sum(after) == 100 and after[1] > 90, after
+    assert last.json()["weights"] == after
+    # A reward for a version that is not live is refused, naming it.
+    r = b.call("POST", f"/api/deployments/{name}/feedback", body={"version": "v9", "reward": 1})
+    assert r.status_code == 404 and r.json()["error"]["field"] == "version"
+
+    # Promote (the gate passes): the champion's service takes the challenger's model; router and challenger service go.
+    r = b.call("POST", f"/api/deployments/{name}/promote")
+    assert r.status_code == 200, r.text
+    assert read_isvc(cluster, ns, name)["spec"] == {"predictor": predictor(f"s3://models/{name}/depth-4")}
+    with cluster.admin() as c:
+        assert c.get(GRAPH.format(ns=ns, name=f"{name}-router")).status_code == 404
+        gone = c.get(ISVC.format(ns=ns, name=f"{name}-v2"))
+        assert gone.status_code == 404 or gone.json()["metadata"].get("deletionTimestamp"), gone.text
 
 
 # -- no token anywhere ---------------------------------------------------------------------------

@@ -268,7 +268,13 @@ export class KServeDeployments {
     const live = [championOf(r), version];
     const weights = banditShares(r.routing, live.map(v => v.stats));
     const graph = inferenceGraph(`${r.name}-router`, [{ serviceName: r.name }, { serviceName: name }], weights, r.namespace);
-    await this.objects.create(user, INFERENCE_GRAPH, graph as never);
+    try {
+      await this.objects.create(user, INFERENCE_GRAPH, graph as never);
+    } catch (err) {
+      // No orphan: without its router the challenger's service would serve nobody.
+      await this.objects.remove(user, INFERENCE_SERVICE, name).catch(() => undefined);
+      throw err;
+    }
     r.graph = { name: graph.metadata.name, weights: graph.spec.nodes.root.steps.map(s => s.weight) };
     r.pendingFeedback = 0;
   }
