@@ -125,6 +125,13 @@ test('tune from the parameters cell: study live in table and charts, apply the b
   const bx = await bestRow.locator('[data-col="param:x"]').innerText();
   const by = await bestRow.locator('[data-col="param:y"]').innerText();
 
+  // A trial opens its run: selected in the Runs section, its task states on the Pipeline DAG.
+  const first = study.locator('.jp-KubeflowTune-trials tbody tr[data-trial="0"]');
+  const run = (await first.getAttribute('title'))!.replace('Open run ', '');
+  await first.click();
+  await expect(page.locator(`#jp-kubeflow-runs tr[data-run="${run}"]`)).toHaveClass(/jp-mod-selected/);
+  await expect(page.locator('#jp-kubeflow-pipeline [data-step="evaluate"]')).toHaveAttribute('data-state', 'succeeded');
+
   // Apply the best trial: only the literals change, comments stay.
   await study.locator('[data-action="apply-best"]').click();
   await expect.poll(() => parametersSource(page, path)).not.toBe('# knobs\nx = 0.5  # a float\ny = 2  # an int');
