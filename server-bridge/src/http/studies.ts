@@ -7,7 +7,8 @@
  *   POST /api/studies   {notebook: {path?, content?}, spec: StudySpec, target?: 'local'|'kubeflow',
  *                        options?: {python?}}                       -> 201 the study (with trials: [])
  *        target 'kubeflow': a Katib Experiment in the user's namespace, as the user
- *        (tuning/katib-study.ts); body may add name, image, dryRun (-> 200 {experiment, problems});
+ *        (tuning/katib-study.ts); body may add name, image, dryRun (-> 200 {experiment, problems}),
+ *        namespace (must be the caller's own: 403 otherwise, before the Experiment is built);
  *        201 {target, namespace, experiment, problems, created, study}; 501 without an identity mode
  *        (`study`: the recorded study, target 'kubeflow', watched: tuning/katib-watch.ts)
  *   GET  /api/studies?notebook=PATH&limit=N  {studies: [...]}, newest first, without trials
@@ -51,9 +52,10 @@ export interface StudyRequest {
   name?: string;
   image?: string;
   dryRun?: boolean;
+  namespace?: string;
 }
 
-const KUBEFLOW_ONLY = ['name', 'image', 'dryRun'];
+const KUBEFLOW_ONLY = ['name', 'image', 'dryRun', 'namespace'];
 
 export function studyRequestOf(body: unknown): StudyRequest {
   if (!isObj(body)) {
@@ -79,7 +81,7 @@ export function studyRequestOf(body: unknown): StudyRequest {
   if (local) {
     throw new FieldError(`${local} applies to Katib studies only (target: 'kubeflow')`, local);
   }
-  for (const key of ['name', 'image']) {
+  for (const key of ['name', 'image', 'namespace']) {
     if (body[key] !== undefined && (typeof body[key] !== 'string' || (body[key] as string).trim() === '')) {
       throw new FieldError(`${key} must be a non-empty string`, key);
     }
@@ -101,7 +103,8 @@ export function studyRequestOf(body: unknown): StudyRequest {
   return {
     notebook: { path: nb.path as string | undefined, content: nb.content }, spec: read.spec, target,
     python: options.python as string | undefined,
-    name: body.name as string | undefined, image: body.image as string | undefined, dryRun: body.dryRun as boolean | undefined
+    name: body.name as string | undefined, image: body.image as string | undefined, dryRun: body.dryRun as boolean | undefined,
+    namespace: body.namespace as string | undefined
   };
 }
 
@@ -157,8 +160,8 @@ export function addStudyRoutes(router: Router, studies: StudyManager, rootDir: s
         if (!katib) {
           throw new FieldError('Katib studies need Kubeflow: start the bridge with an identity mode (--identity pod|shared)', 'target', 501);
         }
-        const { name, image, dryRun } = request;
-        const answer = await katib({ notebook: request.notebook, spec: request.spec, user: ctx.caller.user, name, image, dryRun });
+        const { name, image, dryRun, namespace } = request;
+        const answer = await katib({ notebook: request.notebook, spec: request.spec, user: ctx.caller.user, name, image, dryRun, namespace });
         sendJson(ctx.res, answer.status, answer.body);
         return;
       }

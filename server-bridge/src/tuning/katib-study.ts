@@ -36,6 +36,8 @@ export interface KatibStudyRequest {
   /** The trial pod's image (default: the notebook's image). */
   image?: string;
   dryRun?: boolean;
+  /** The namespace the caller means: it must be their own (the Experiment goes nowhere else). */
+  namespace?: string;
 }
 
 export interface KatibStudyAnswer {
@@ -97,6 +99,10 @@ export function katibStudies(identity: Identity, rootDir: string, cluster?: Kati
     }
     const compiled = compileNotebook(rootDir, request.notebook);
     const who = await kube.namespaceOf(request.user);
+    if (request.namespace !== undefined && request.namespace !== who.namespace) {
+      // Refused here, before anything is built or sent: the user's token might reach further than their namespace.
+      throw new EngineError(`you may create a Katib Experiment only in your namespace '${who.namespace}', not in '${request.namespace}'`, 403, 'namespace');
+    }
     const labels = who.labels;
     const name = request.name ?? experimentName(graph.pipeline.name, randomBytes(2).toString('hex'));
     let experiment: KubeObject;

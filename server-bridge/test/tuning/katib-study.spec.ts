@@ -104,3 +104,12 @@ it('refuses a bad spec or a local-only field before asking the cluster', async (
   expect((await post({ ...STUDY, name: 'Bad_Name' })).body.error).toMatchObject({ code: 400, field: 'name' });
   expect(seen.filter(s => s.call === 'create')).toEqual([]);
 });
+
+it('refuses a namespace that is not the caller\'s before anything is created', async () => {
+  const { status, body } = await post({ ...STUDY, namespace: 'team-b' });
+  expect(status).toBe(403);
+  expect(body.error.field).toBe('namespace');
+  expect(body.error.message).toContain("only in your namespace 'team-a', not in 'team-b'");
+  expect(seen.some(s => s.call === 'create')).toBe(false);
+  expect((await post({ ...STUDY, namespace: 'team-a', dryRun: true })).status).toBe(200);
+});
