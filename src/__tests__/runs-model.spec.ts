@@ -5,7 +5,6 @@
  */
 import { Signal } from '@lumino/signaling';
 import type { RunWire, RunWithTasksWire, TaskWire } from '../../core/src/protocol';
-import type { RunRecord, TaskRecord } from '../../server-bridge/src/engines/local/types';
 import { compareRuns } from '../panels/runs/compare';
 import { IRunsSource, normalizePath, NotebookRuns } from '../panels/runs/model';
 import { formatDuration, progressOf } from '../panels/runs/progress';
@@ -65,15 +64,6 @@ function fakeSource(runs: RunWire[], full: Record<string, RunWithTasksWire> = {}
     get: async (id: string) => full[id] ?? withTasks(runs.find(r => r.id === id)!)
   };
 }
-
-describe('the wire types', () => {
-  it('accept the engine records as they are', () => {
-    // Compile-time check: an engine record is a wire record (no drift).
-    const r: RunWire = {} as RunRecord;
-    const t: TaskWire = {} as TaskRecord;
-    expect([r, t]).toHaveLength(2);
-  });
-});
 
 describe('progress', () => {
   it('counts finished tasks and formats the elapsed time', () => {

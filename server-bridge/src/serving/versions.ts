@@ -10,7 +10,9 @@ import { EngineError } from '../engines/local/types';
 import type { VersionRecord } from './types';
 
 /** Formats KServe's model server (model_server.py) can load. */
-export const SERVABLE_FORMATS = ['joblib', 'pickle', 'cloudpickle'];
+// One list, shared with the browser (which offers Deploy only for these).
+export { SERVABLE_FORMATS } from '../../../core/src/protocol';
+import { SERVABLE_FORMATS } from '../../../core/src/protocol';
 
 export function versionFromRun(engine: LocalEngine, runId: string, output: string, id: string): VersionRecord {
   const run = engine.get(runId);
