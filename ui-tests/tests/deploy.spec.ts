@@ -7,6 +7,7 @@
  * both accuracies shown. The deployment is deleted from the view at the end.
  */
 import { expect, test } from '@jupyterlab/galata';
+import { annotatedNotebook, AnnotatedCell, openKubeflowPanel } from './notebooks';
 import type { Locator, Page } from '@playwright/test';
 
 test.use({ mockState: false, mockUser: false });
@@ -16,7 +17,7 @@ const PIPELINE = '#jp-kubeflow-pipeline';
 const RUNS = '#jp-kubeflow-runs';
 const DEPLOYMENTS = '#jp-kubeflow-deployments';
 
-const CELLS: [string, object][] = [
+const CELLS: AnnotatedCell[] = [
   ['from sklearn.datasets import load_iris\nfrom sklearn.model_selection import train_test_split\nfrom sklearn.tree import DecisionTreeClassifier', { role: 'imports' }],
   ['depth = 3', { role: 'parameters' }],
   [
@@ -27,26 +28,7 @@ const CELLS: [string, object][] = [
   ['accuracy', { role: 'metrics' }]
 ];
 
-function notebookJson(): string {
-  return JSON.stringify({
-    nbformat: 4,
-    nbformat_minor: 5,
-    metadata: { kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' } },
-    cells: CELLS.map(([source, kubeflow], i) => ({
-      cell_type: 'code',
-      id: `cell-${i}`,
-      source,
-      metadata: { kubeflow },
-      outputs: [],
-      execution_count: null
-    }))
-  });
-}
 
-async function openPanel(page: Page) {
-  await page.waitForFunction(() => (window as any).jupyterapp?.commands.hasCommand('kubeflow:deploy-output'));
-  await page.evaluate(() => (window as any).jupyterapp.commands.execute('kubeflow:open-panel'));
-}
 
 async function runWithDepth(page: Page, depth: string, count: number) {
   await page.locator(`${PIPELINE} [data-action="run"]`).click();
@@ -80,10 +62,10 @@ test('deploy a run model, try it, add a worse challenger, see the gate refuse it
   const stamp = Date.now();
   const nbName = `iris-${stamp}.ipynb`;
   const name = `iris-${stamp}`;
-  await page.contents.uploadContent(notebookJson(), 'text', `${tmpPath}/${nbName}`);
+  await page.contents.uploadContent(annotatedNotebook(CELLS), 'text', `${tmpPath}/${nbName}`);
   await page.notebook.openByPath(`${tmpPath}/${nbName}`);
   await page.notebook.activate(nbName);
-  await openPanel(page);
+  await openKubeflowPanel(page, 'kubeflow:deploy-output');
   await expect(page.locator(`${PIPELINE} [data-step="train"]`)).toHaveCount(1);
 
   try {

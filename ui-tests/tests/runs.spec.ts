@@ -5,6 +5,7 @@
  * seeing the same run live.
  */
 import { expect, test } from '@jupyterlab/galata';
+import { annotatedNotebook, AnnotatedCell, openKubeflowPanel } from './notebooks';
 import type { Page } from '@playwright/test';
 
 test.use({ mockState: false, mockUser: false });
@@ -13,9 +14,8 @@ const PIPELINE = '#jp-kubeflow-pipeline';
 const RUNS = '#jp-kubeflow-runs';
 const STEPS = ['load', 'total', 'pipeline-metrics'];
 
-type CellSpec = [source: string, kubeflow: object];
 
-const CELLS: CellSpec[] = [
+const CELLS: AnnotatedCell[] = [
   ['import statistics', { role: 'imports' }],
   ['n = 3\nscale = 0.5', { role: 'parameters' }],
   ['data = list(range(n))\nprint(f"loaded {len(data)} rows")', { step: 'load' }],
@@ -23,27 +23,7 @@ const CELLS: CellSpec[] = [
   ['print(total)', { role: 'metrics' }]
 ];
 
-function notebookJson(): string {
-  return JSON.stringify({
-    nbformat: 4,
-    nbformat_minor: 5,
-    metadata: { kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' } },
-    cells: CELLS.map(([source, kubeflow], i) => ({
-      cell_type: 'code',
-      id: `cell-${i}`,
-      source,
-      metadata: { kubeflow },
-      outputs: [],
-      execution_count: null
-    }))
-  });
-}
 
-async function openPanel(page: Page) {
-  // The splash can go before our plugins have activated.
-  await page.waitForFunction(() => (window as any).jupyterapp?.commands.hasCommand('kubeflow:open-panel'));
-  await page.evaluate(() => (window as any).jupyterapp.commands.execute('kubeflow:open-panel'));
-}
 
 async function expectAllSucceeded(page: Page) {
   for (const step of STEPS) {
@@ -62,14 +42,14 @@ test('run from the panel: form, live DAG states, logs, metrics; a second page se
   // Run history lives in the bridge's data dir, which outlives the test: a fresh name.
   const name = `quick-${Date.now()}.ipynb`;
   const path = `${tmpPath}/${name}`;
-  await page.contents.uploadContent(notebookJson(), 'text', path);
+  await page.contents.uploadContent(annotatedNotebook(CELLS), 'text', path);
   await page.notebook.openByPath(path);
   await page.notebook.activate(name);
   // The notebook toolbar has a Run button (checked before the panel narrows the notebook).
   const toolbarRun = page.locator('.jp-NotebookPanel-toolbar [data-jp-item-name="kubeflow-run-pipeline"]');
   await expect(toolbarRun.getByRole('button')).toBeVisible();
   await expect(toolbarRun).toContainText('Run');
-  await openPanel(page);
+  await openKubeflowPanel(page);
   await expect(page.locator(`${PIPELINE} [data-step="load"]`)).toHaveCount(1);
   await expect(page.locator(`${RUNS}`)).toContainText('No runs of this notebook yet.');
 
@@ -79,7 +59,7 @@ test('run from the panel: form, live DAG states, logs, metrics; a second page se
     await pageB.goto(`${baseURL}/lab/tree/${path}`);
     await pageB.locator('#jupyterlab-splash').waitFor({ state: 'detached' });
     await expect(pageB.locator('.jp-NotebookPanel .jp-Cell')).toHaveCount(CELLS.length);
-    await openPanel(pageB);
+    await openKubeflowPanel(pageB);
     await expect(pageB.locator(`${PIPELINE} [data-step="total"]`)).toHaveCount(1);
     await expect(pageB.locator(`${PIPELINE} [data-step="total"]`)).not.toHaveAttribute('data-state', /.+/);
 
@@ -128,7 +108,7 @@ test('run from the panel: form, live DAG states, logs, metrics; a second page se
     const pageC = await other.newPage();
     await pageC.goto(`${baseURL}/lab/tree/${path}`);
     await pageC.locator('#jupyterlab-splash').waitFor({ state: 'detached' });
-    await openPanel(pageC);
+    await openKubeflowPanel(pageC);
     const row = pageC.locator(`${RUNS} tr[data-run]`);
     await expect(row).toHaveCount(1);
     await expect(row.locator('.jp-KubeflowRuns-metrics')).toHaveText('total=1.5');

@@ -6,6 +6,7 @@
  * engine's badge in the runs list.
  */
 import { expect, test } from '@jupyterlab/galata';
+import { annotatedNotebook, AnnotatedCell, openKubeflowPanel } from './notebooks';
 import type { Page } from '@playwright/test';
 
 test.use({ mockState: false, mockUser: false });
@@ -14,31 +15,13 @@ const PIPELINE = '#jp-kubeflow-pipeline';
 const RUNS = '#jp-kubeflow-runs';
 const REASON = /Kubeflow is not configured for this Jupyter server/;
 
-function notebookJson(): string {
-  const cells: Array<[string, object]> = [
-    ['n = 2', { role: 'parameters' }],
-    ['data = list(range(n))', { step: 'load' }],
-    ['total = sum(data)', { step: 'total' }]
-  ];
-  return JSON.stringify({
-    nbformat: 4,
-    nbformat_minor: 5,
-    metadata: { kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' } },
-    cells: cells.map(([source, kubeflow], i) => ({
-      cell_type: 'code',
-      id: `cell-${i}`,
-      source,
-      metadata: { kubeflow },
-      outputs: [],
-      execution_count: null
-    }))
-  });
-}
 
-async function openPanel(page: Page) {
-  await page.waitForFunction(() => (window as any).jupyterapp?.commands.hasCommand('kubeflow:open-panel'));
-  await page.evaluate(() => (window as any).jupyterapp.commands.execute('kubeflow:open-panel'));
-}
+
+const CELLS: AnnotatedCell[] = [
+  ['n = 2', { role: 'parameters' }],
+  ['data = list(range(n))', { step: 'load' }],
+  ['total = sum(data)', { step: 'total' }]
+];
 
 test('without Kubeflow: local only with the reason, Kubeflow disabled in both selectors, local runs work', async ({
   page,
@@ -46,10 +29,10 @@ test('without Kubeflow: local only with the reason, Kubeflow disabled in both se
 }) => {
   const name = `target-${Date.now()}.ipynb`;
   const path = `${tmpPath}/${name}`;
-  await page.contents.uploadContent(notebookJson(), 'text', path);
+  await page.contents.uploadContent(annotatedNotebook(CELLS), 'text', path);
   await page.notebook.openByPath(path);
   await page.notebook.activate(name);
-  await openPanel(page);
+  await openKubeflowPanel(page);
 
   // The status header: local only, and why.
   const identity = page.getByTestId('kubeflow-identity');

@@ -5,42 +5,23 @@
  * trial" rewrites the parameters cell's literals as an undoable edit.
  */
 import { expect, test } from '@jupyterlab/galata';
+import { annotatedNotebook, AnnotatedCell, openKubeflowPanel } from './notebooks';
 import type { Page } from '@playwright/test';
 
 test.use({ mockState: false, mockUser: false });
 
 const TUNE = '.jp-KubeflowTune-body';
 
-type CellSpec = [source: string, kubeflow: object];
 
 // score peaks at x = 1, y = 3 (0 there); the literals are elsewhere.
-const CELLS: CellSpec[] = [
+const CELLS: AnnotatedCell[] = [
   ['import math', { role: 'imports' }],
   ['# knobs\nx = 0.5  # a float\ny = 2  # an int', { role: 'parameters' }],
   ['score = -((x - 1) ** 2) - (y - 3) ** 2\nroot = math.sqrt(abs(score))\nprint("score", score)', { step: 'evaluate' }],
   ['score\nroot', { role: 'metrics' }]
 ];
 
-function notebookJson(): string {
-  return JSON.stringify({
-    nbformat: 4,
-    nbformat_minor: 5,
-    metadata: { kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' } },
-    cells: CELLS.map(([source, kubeflow], i) => ({
-      cell_type: 'code',
-      id: `cell-${i}`,
-      source,
-      metadata: { kubeflow },
-      outputs: [],
-      execution_count: null
-    }))
-  });
-}
 
-async function openPanel(page: Page) {
-  await page.waitForFunction(() => (window as any).jupyterapp?.commands.hasCommand('kubeflow:open-tune'));
-  await page.evaluate(() => (window as any).jupyterapp.commands.execute('kubeflow:open-panel'));
-}
 
 /** The notebook's model, wherever the focus is. */
 const onModel = <T>(page: Page, path: string, read: string) =>
@@ -57,10 +38,10 @@ const parametersSource = (page: Page, path: string) => onModel<string>(page, pat
 test('tune from the parameters cell: study live in table and charts, apply the best trial, undo it', async ({ page, tmpPath }) => {
   const name = `tune-${Date.now()}.ipynb`;
   const path = `${tmpPath}/${name}`;
-  await page.contents.uploadContent(notebookJson(), 'text', path);
+  await page.contents.uploadContent(annotatedNotebook(CELLS), 'text', path);
   await page.notebook.openByPath(path);
   await page.notebook.activate(name);
-  await openPanel(page);
+  await openKubeflowPanel(page, 'kubeflow:open-tune');
 
   // The Tune section opens the notebook's Tune view.
   const section = page.locator('#jp-kubeflow-tune');
