@@ -358,6 +358,46 @@ def test_status_written_to_the_experiment_and_trials_reaches_the_live_view(clust
         bob.close()
 
 
+# -- restart ------------------------------------------------------------------------------
+
+
+def test_a_restarted_bridge_watches_an_unfinished_katib_study_again(cluster: Cluster, world: dict) -> None:
+    work: Path = world["work"] / "restart"
+    args = ["--identity", "shared", "--kubeconfig", str(world["kubeconfig"]), "--user-map", str(world["user_map"]), "--profiles", "off",
+            "--data-dir", str(work / "data"), "--root-dir", str(world["work"] / "root"), "--python", sys.executable]
+    (work / "one").mkdir(parents=True)
+    (work / "two").mkdir()
+    first = Bridge(work / "one", args)
+    try:
+        name = unique("quad")
+        sid = create_study(first, name=name)["study"]["id"]
+    finally:
+        first.stop()
+    # The Trial appears while no bridge runs; the next one lists it when it watches again.
+    with cluster.admin() as c:
+        check(c.post(TRIALS.format(ns=world["a"]), json=trial_object(name, f"{name}-late", "2", "-1")))
+    second = Bridge(work / "two", args)
+    try:
+        # The watch lists it as soon as the bridge starts (before any socket connects): the store has it.
+        deadline = time.monotonic() + 30
+        shown = second.call("GET", f"/api/studies/{sid}").json()
+        while not shown["trials"] and time.monotonic() < deadline:
+            time.sleep(0.2)
+            shown = second.call("GET", f"/api/studies/{sid}").json()
+        assert shown["state"] == "running" and [(t["name"], t["parameters"]) for t in shown["trials"]] == [(f"{name}-late", {"x": 2, "y": -1})]
+        # And later changes reach the live view.
+        write_status(cluster, TRIALS.format(ns=world["a"]) + f"/{name}-late", {
+            "conditions": [{"type": "Running", "status": "True", "lastTransitionTime": "2026-01-01T00:00:05Z"}],
+        })
+        event = wait_event(second, lambda m: m.get("type") == "trial" and m["study"] == sid and m["trial"].get("condition") == "Running", "the Trial running")
+        assert event["trial"]["number"] == 0 and event["trial"]["state"] == "running"
+        assert "katib studies watched again" in second.log()
+        said = second.responses + second.events.raw + [second.log(), first.log()]
+        assert not [text for text in said if JWT in text]
+    finally:
+        second.stop()
+
+
 # -- no token anywhere ---------------------------------------------------------------------
 
 

@@ -9,6 +9,8 @@
  * Events (on the bridge's events socket, next to `run` and `task`):
  *   {type: 'study', study: StudyRecord}                   any change of a study
  *   {type: 'trial', study: id, notebook, trial: TrialRecord}   a trial started or finished
+ * A Katib study's events go to its user's sockets only (its objects live in
+ * that user's namespace); local studies' go to every socket.
  */
 import type { StudySpec } from './spec';
 

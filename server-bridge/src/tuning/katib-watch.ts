@@ -16,6 +16,7 @@
  * Experiment (it is created with resumePolicy Never, so a finished one does
  * not restart: start a new study then).
  */
+import { newRunId } from '../engines/local/engine';
 import { EngineError } from '../engines/local/types';
 import type { ScopedKube } from '../identity/scoped';
 import { EXPERIMENT, KubeObject, ObjectKind } from '../kube/objects';
@@ -71,11 +72,9 @@ export class KatibWatches {
   record(request: KatibRecordRequest): StudyWithTrials {
     const { experiment } = request;
     const name = experiment.metadata.name;
-    const existing = this.store.byExperiment(request.namespace, name);
-    if (existing) {
-      return this.store.getStudy(existing)!;
-    }
-    const id = `katib-${request.namespace}-${name}`.slice(0, 120);
+    // A fresh id even if an older study followed an Experiment of this name: the
+    // create succeeded, so that one was deleted and this is another Experiment.
+    const id = newRunId();
     const state = studyState(experiment, false);
     this.store.insertKatibStudy(
       {

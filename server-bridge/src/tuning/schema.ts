@@ -55,7 +55,6 @@ ALTER TABLE studies ADD COLUMN namespace TEXT;
 ALTER TABLE studies ADD COLUMN experiment TEXT;
 -- KatibStudyStatus as JSON
 ALTER TABLE studies ADD COLUMN katib TEXT;
-CREATE INDEX IF NOT EXISTS studies_by_experiment ON studies (namespace, experiment);
 ALTER TABLE study_trials ADD COLUMN name TEXT;
 -- the Trial's Katib condition (Created, Running, Succeeded, ...)
 ALTER TABLE study_trials ADD COLUMN condition TEXT;

@@ -90,12 +90,6 @@ export class StudyStore {
     );
   }
 
-  /** The Katib study following this Experiment. */
-  byExperiment(namespace: string, experiment: string): string | null {
-    const row = this.db.prepare(`SELECT id FROM studies WHERE target = 'kubeflow' AND namespace = ? AND experiment = ?`).get(namespace, experiment) as Row | undefined;
-    return row ? String(row.id) : null;
-  }
-
   /** Katib studies whose Experiment may still change (to watch again after a restart). */
   unfinishedKatib(): string[] {
     const rows = this.db.prepare(`SELECT id FROM studies WHERE target = 'kubeflow' AND finished_at IS NULL`).all() as Row[];
