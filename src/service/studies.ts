@@ -15,6 +15,8 @@ export interface IKatibAnswer {
   experiment: { [key: string]: unknown };
   problems: StudyProblem[];
   created: boolean;
+  /** The recorded study (created Experiments only): followed like a local one. */
+  study?: StudyWithTrials;
 }
 
 const q = encodeURIComponent;

@@ -6,7 +6,7 @@
  */
 import { VDomModel } from '@jupyterlab/ui-components';
 import { stringify } from 'yaml';
-import type { StudyProblem, StudyRecord } from '../../../core/src/tuning';
+import type { StudyProblem, StudyRecord, StudyWithTrials } from '../../../core/src/tuning';
 import { FINISHED_STUDY_STATES } from '../../../core/src/tuning';
 import type { BridgeEventBase } from '../../../core/src/protocol';
 import { METADATA_KEY, PipelineSettings } from '../../../core/src/types';
@@ -132,8 +132,18 @@ export class TuneModel extends VDomModel {
     this.emit();
   }
 
+  /** Show a study, fetched afresh (`GET /api/studies/:id`): an older answer never replaces a newer pick. */
   async select(id: string): Promise<void> {
+    const ticket = ++this._selecting;
     const study = await this.deps.client.get(id);
+    if (ticket === this._selecting) {
+      this.show(study);
+    }
+  }
+
+  private show(study: StudyWithTrials): void {
+    const id = study.id;
+    this.upsert(study);
     if (this._study?.id === id) {
       this._study.reset(study);
     } else {
@@ -161,8 +171,8 @@ export class TuneModel extends VDomModel {
         return;
       }
       const study = await this.deps.client.start(this.path, spec);
-      this.upsert(study);
-      await this.select(study.id);
+      this._selecting++;
+      this.show(study);
       this._message = { kind: 'info', text: `study ${study.id} started` };
     });
   }
@@ -178,6 +188,11 @@ export class TuneModel extends VDomModel {
       const answer = await this.deps.client.startKatib(this.path, spec, false, preview.name || undefined);
       this._preview = null;
       const meta = (answer.experiment.metadata ?? {}) as { name?: string };
+      if (answer.study) {
+        // Followed like a local study: its `study` / `trial` events keep it live.
+        this._selecting++;
+        this.show(answer.study);
+      }
       this._message = { kind: 'info', text: `Katib Experiment ${meta.name ?? preview.name} created in ${answer.namespace}` };
     });
   }
@@ -230,6 +245,7 @@ export class TuneModel extends VDomModel {
     this.emit();
   }
 
+  /** (Re)connected: events sent while no socket was open are only in the store, so list and refetch the shown study. */
   private onConnection(_: unknown, state: IConnectionState): void {
     if (state.status === 'connected') {
       void this.load();
@@ -273,6 +289,7 @@ export class TuneModel extends VDomModel {
   private _busy = false;
   private _preview: IPreview | null = null;
   private _target: Target;
+  private _selecting = 0;
 }
 
 /** A study that stopped for good (no resume). */

@@ -63,9 +63,10 @@ export const tunePlugin: JupyterFrontEndPlugin<void> = {
     const client = new StudiesClient(bridge.client as BridgeClient);
     const tracker = new WidgetTracker<MainAreaWidget<TuneView>>({ namespace: 'kubeflow-tune' });
 
-    const openRun = (panel: NotebookPanel, path: string) => (trial: { run: string | null; number: number }) => {
+    const openRun = (panel: NotebookPanel, path: string) => (trial: { run: string | null; number: number; name?: string }) => {
       if (!trial.run || !runStates) {
-        Notification.info(trans.__('Trial %1 has no run yet.', trial.number), { autoClose: 3000 });
+        const text = trial.name ? trans.__('Trial %1 ran on Kubeflow (Katib): there is no local run to open.', trial.name) : trans.__('Trial %1 has no run yet.', trial.number);
+        Notification.info(text, { autoClose: 3000 });
         return;
       }
       void runStates.selectRun(path, trial.run);

@@ -1,6 +1,7 @@
 /**
  * The Tune section of the Kubeflow panel: the active notebook's studies
- * (state, trials, best objective) and the button that opens its Tune view.
+ * (state, trials, best objective; Katib studies: Experiment, namespace,
+ * Katib's condition) and the button that opens its Tune view.
  */
 import * as React from 'react';
 import type { TranslationBundle } from '@jupyterlab/translation';
@@ -96,6 +97,7 @@ export class TuneSection extends VDomRenderer<TuneSectionModel> {
               <span className="jp-KubeflowTuneSection-name">{s.id}</span>{' '}
               <span className={`jp-KubeflowTune-state jp-mod-${s.state}`}>{s.state}</span>
               <div className="jp-KubeflowTune-meta">
+                {s.target === 'kubeflow' ? `${trans.__('Katib %1 in %2', s.experiment ?? '?', s.namespace ?? '?')}${s.katib?.condition ? ` (${s.katib.condition})` : ''} · ` : ''}
                 {trans.__('%1 trials', s.counts.trials)}
                 {s.best ? ` · ${trans.__('best %1 = %2 (#%3)', s.spec.objective.metric, s.best.objective, s.best.trial)}` : ''}
               </div>

@@ -1,11 +1,11 @@
 /**
  * The trial table: parameters, the objective and the other metrics, state,
  * duration and run; a click on a heading sorts by it, a click on a trial
- * opens its run.
+ * opens its run (Katib trials have none here: they ran on Kubeflow).
  */
 import * as React from 'react';
 import type { TranslationBundle } from '@jupyterlab/translation';
-import type { TrialRecord } from '../../../core/src/tuning';
+import type { StudyRecord, TrialRecord } from '../../../core/src/tuning';
 import type { ISort } from './series';
 
 export interface ITrialTableProps {
@@ -21,6 +21,41 @@ export interface ITrialTableProps {
 }
 
 const show = (v: unknown) => (v === null || v === undefined ? '' : typeof v === 'number' ? String(Number(v.toPrecision(6))) : String(v));
+
+/** A trial opens its run; a Katib trial (or one not started yet) has none here. */
+export const canOpen = (t: TrialRecord): boolean => t.run !== null;
+
+/** The row's tooltip: the run it opens, or why it opens nothing. */
+export function trialTitle(t: TrialRecord, trans: TranslationBundle): string {
+  const why = t.error ? ` (${t.error})` : '';
+  if (t.run) {
+    return trans.__('Open run %1', t.run);
+  }
+  if (t.name) {
+    return trans.__('Trial %1 ran on Kubeflow (Katib): there is no local run to open', t.name) + why;
+  }
+  return trans.__('No run yet') + why;
+}
+
+/** A Katib study in words: its Experiment, namespace, Katib's condition and counters, the trial budget. */
+export function katibText(r: StudyRecord, trans: TranslationBundle): string {
+  const where = trans.__('Katib Experiment %1 in namespace %2', r.experiment ?? '?', r.namespace ?? '?');
+  const k = r.katib;
+  if (!k) {
+    return `${where} · ${trans.__('no status from Katib yet')}`;
+  }
+  const said = [k.reason, k.message].filter(Boolean).join(': ');
+  const condition = k.condition ? `${trans.__('Katib: %1', k.condition)}${said ? ` (${said})` : ''}` : trans.__('no condition from Katib yet');
+  const c = k.counts;
+  const counts = trans.__('%1 of at most %2 trials: %3 succeeded, %4 failed, %5 running, %6 pending', c.trials, k.maxTrialCount, c.succeeded, c.failed, c.running, c.pending);
+  const optimal = k.optimalTrial ? ` · ${trans.__('optimal trial %1', k.optimalTrial)}` : '';
+  return `${where} · ${condition} · ${counts}${optimal}`;
+}
+
+/** The state, with Katib's own condition when it says more (Created, EarlyStopped, Killed...). */
+export function stateText(t: TrialRecord): string {
+  return t.condition && t.condition.toLowerCase() !== t.state ? `${t.state} (${t.condition})` : t.state;
+}
 
 export function formatDuration(ms: number | null): string {
   if (ms === null) {
@@ -65,11 +100,11 @@ export function TrialTable(props: ITrialTableProps): React.ReactElement {
             key={t.number}
             data-trial={t.number}
             data-state={t.state}
-            className={t.number === props.best ? 'jp-mod-best' : undefined}
-            title={t.run ? trans.__('Open run %1', t.run) : t.error ?? ''}
-            tabIndex={0}
-            onClick={() => props.onOpen(t)}
-            onKeyDown={e => e.key === 'Enter' && props.onOpen(t)}
+            data-trial-name={t.name}
+            className={[t.number === props.best ? 'jp-mod-best' : '', canOpen(t) ? 'jp-mod-openable' : ''].join(' ').trim() || undefined}
+            title={trialTitle(t, trans)}
+            aria-disabled={!canOpen(t) || undefined}
+            {...(canOpen(t) ? { tabIndex: 0, onClick: () => props.onOpen(t), onKeyDown: (e: React.KeyboardEvent) => e.key === 'Enter' && props.onOpen(t) } : {})}
           >
             <td>{t.number}</td>
             {props.parameters.map(p => (
@@ -80,7 +115,7 @@ export function TrialTable(props: ITrialTableProps): React.ReactElement {
               <td key={m} data-col={`metric:${m}`}>{show(t.metrics?.[m])}</td>
             ))}
             <td data-col="state">
-              <span className={`jp-KubeflowTune-state jp-mod-${t.state}`}>{t.state}</span>
+              <span className={`jp-KubeflowTune-state jp-mod-${t.state}`} data-condition={t.condition}>{stateText(t)}</span>
             </td>
             <td data-col="duration">{formatDuration(t.durationMs)}</td>
           </tr>

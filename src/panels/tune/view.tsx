@@ -7,12 +7,12 @@
 import * as React from 'react';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { VDomRenderer } from '@jupyterlab/ui-components';
-import type { TrialRecord } from '../../../core/src/tuning';
+import type { StudyRecord, TrialRecord } from '../../../core/src/tuning';
 import { TargetSelect } from '../pipeline/target';
 import { ObjectiveChart, ParallelChart } from './charts';
 import { SpaceEditor } from './editor';
 import type { TuneModel } from './model';
-import { TrialTable } from './trials';
+import { canOpen, katibText, TrialTable } from './trials';
 
 export interface ITuneViewOptions {
   trans: TranslationBundle;
@@ -101,7 +101,7 @@ export class TuneView extends VDomRenderer<TuneModel> {
     const best = study.best;
     const pick = (n: number) => {
       const trial = study.trials.find(t => t.number === n);
-      if (trial) {
+      if (trial && canOpen(trial)) {
         this.options.openRun(trial);
       }
     };
@@ -125,6 +125,7 @@ export class TuneView extends VDomRenderer<TuneModel> {
           {r.reason ? ` · ${trans.__('ended by %1', r.reason)}` : ''}
           {r.error ? ` · ${r.error}` : ''}
         </p>
+        {r.target === 'kubeflow' && <KatibLine record={r} trans={trans} />}
         <div className="jp-KubeflowTune-actions">
           <button className="jp-Button jp-mod-styled jp-mod-warn" data-action="stop" disabled={r.state !== 'running' || model.busy} onClick={() => void model.stop()}>
             {trans.__('Stop')}
@@ -160,4 +161,14 @@ export class TuneView extends VDomRenderer<TuneModel> {
       </div>
     );
   }
+}
+
+/** Where a Katib study runs and what Katib last said about its Experiment. */
+function KatibLine(props: { record: StudyRecord; trans: TranslationBundle }): React.ReactElement {
+  const r = props.record;
+  return (
+    <p className="jp-KubeflowTune-meta" data-testid="katib" data-namespace={r.namespace} data-experiment={r.experiment} data-condition={r.katib?.condition ?? ''}>
+      {katibText(r, props.trans)}
+    </p>
+  );
 }
