@@ -48,12 +48,14 @@ export function experimentFor(settings: PipelineSettings, defaults: IRunDefaults
 export function runOptionsOf(
   target: Target,
   cache: boolean,
-  experiment?: string
-): { engine: Target; cache: boolean; experiment?: string } {
-  if (target === 'kubeflow' && experiment) {
-    return { engine: 'kubeflow', cache, experiment };
+  experiment?: string,
+  python?: string
+): { engine: Target; cache: boolean; experiment?: string; python?: string } {
+  if (target === 'kubeflow') {
+    // The interpreter is a local-run option: the cluster runs the image.
+    return experiment ? { engine: 'kubeflow', cache, experiment } : { engine: 'kubeflow', cache };
   }
-  return { engine: target, cache };
+  return python ? { engine: target, cache, python } : { engine: target, cache };
 }
 
 /**

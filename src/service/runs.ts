@@ -21,6 +21,8 @@ export interface IStartRunRequest {
   engine?: Target;
   /** The KFP experiment (kubeflow runs only; ignored for local ones). */
   experiment?: string;
+  /** The notebook kernel's interpreter (local runs only); default: the server's Python. */
+  python?: string;
 }
 
 const q = encodeURIComponent;
@@ -32,7 +34,7 @@ export class RunsClient {
     return this.post<RunWithTasksWire>('runs', {
       notebook: { path: request.path },
       parameters: request.parameters,
-      options: runOptionsOf(request.engine ?? 'local', request.cache, request.experiment)
+      options: runOptionsOf(request.engine ?? 'local', request.cache, request.experiment, request.python)
     });
   }
 

@@ -12,6 +12,7 @@ import { Notification } from '@jupyterlab/apputils';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { runIcon } from '@jupyterlab/ui-components';
 import { METADATA_KEY, PipelineSettings } from '../../../core/src/types';
+import { kernelPython, notebookKernelName } from '../../pipeline/kernel-python';
 import { withTarget } from '../../pipeline/target';
 import type { IdentityModel } from '../../service/identity';
 import type { RunDefaultsModel } from '../../service/run-defaults';
@@ -81,7 +82,12 @@ export function addRunCommand(app: JupyterFrontEnd, deps: IRunCommandDeps): void
           parameters: values.parameters,
           cache: values.cache,
           engine: values.target,
-          experiment: values.target === 'kubeflow' ? choice.experiment : undefined
+          experiment: values.target === 'kubeflow' ? choice.experiment : undefined,
+          // Steps run with the notebook kernel's Python, not just the server's.
+          python: kernelPython(
+            app.serviceManager.kernelspecs.specs,
+            notebookKernelName(model.notebook.getMetadata('kernelspec'), panel.sessionContext.session?.kernel?.name)
+          )
         });
         registry.get(path).adopt(run);
         deps.showPanel();
