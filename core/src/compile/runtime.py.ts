@@ -123,7 +123,9 @@ def choose_format(value):
     pd = sys.modules.get("pandas")
     if pd is not None and isinstance(value, (pd.DataFrame, pd.Series)):
         return "pandas"
-    if (type(value).__module__ or "").startswith("sklearn") \
+    # scikit-learn and XGBoost models (xgboost.sklearn.XGBClassifier,
+    # xgboost.core.Booster): joblib, the format model servers load.
+    if (type(value).__module__ or "").startswith(("sklearn", "xgboost")) \
             and importable("joblib"):
         return "joblib"
     if from_notebook(value):
