@@ -3,6 +3,8 @@
  * extension (which reads), so the two can never drift apart.
  */
 
+import type { IsvcSummary, KServeMode } from './serving';
+
 /** `GET /api/health`, and the facts in the events channel's greeting. */
 export interface BridgeHealth {
   version: string;
@@ -225,6 +227,13 @@ export interface VersionWire {
   stats: { requests: number; errors: number; rewards: number; rewardSum: number };
   /** Null for retired versions. */
   server: { state: ServerStateWire; restarts: number; error: string | null } | null;
+  /** Kubeflow deployments: where KServe loads the model from, its modelFormat. */
+  storageUri?: string; modelFormat?: string;
+}
+
+/** An InferenceService's status (serving/model-status.ts: Ready, URL, traffic, explanation), its canary %, its InferenceGraph. */
+export interface KServeStatusWire extends IsvcSummary {
+  name: string; challengerPercent: number; graph: { name: string; weights: number[] } | null;
 }
 
 export interface DeploymentWire {
@@ -237,10 +246,11 @@ export interface DeploymentWire {
   versions: VersionWire[];
   /** The bridge path (`/api/deployments/{name}`); behind Jupyter: `{base_url}kubeflow/...`. */
   url: string;
-  /** Absent: local. Kubeflow deployments add their namespace and the InferenceService's status. */
+  /** Absent: local. Kubeflow deployments (the bridge's KServeView) add namespace, mode and the InferenceService's status. */
   target?: 'local' | 'kubeflow';
   namespace?: string;
-  kserve?: { ready: boolean; reason: string | null; url: string | null; explanation: string | null };
+  mode?: KServeMode;
+  kserve?: KServeStatusWire;
 }
 
 /** The body of a refused promotion (409). */

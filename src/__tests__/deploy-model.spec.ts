@@ -15,6 +15,7 @@ import { DeploymentsModel } from '../panels/deploy/model';
 
 const trans = nullTranslator.load('jupyterlab_kubeflow');
 const T0 = 1_700_000_000_000;
+const kserveStatus = { name: 'iris', ready: true, reason: null, url: null, traffic: [], canaries: [], modelState: null, explanation: null, challengerPercent: 0, graph: null };
 
 function version(id: string, role: VersionWire['role'], extra: Partial<VersionWire> = {}): VersionWire {
   return {
@@ -198,7 +199,7 @@ describe('DeploymentModel actions', () => {
     const model = new DeploymentModel('iris', all, client, trans);
     expect(model.url).toBe('/kubeflow/api/deployments/iris/predict');
     all.adopt(deployment('iris', { updatedAt: T0 + 1, target: 'kubeflow', namespace: 'ada',
-      kserve: { ready: false, reason: 'Pending', url: 'http://iris.ada.example.com', explanation: null } }));
+      kserve: { ...kserveStatus, ready: false, reason: 'Pending', url: 'http://iris.ada.example.com' } }));
     expect(model.url).toBe('http://iris.ada.example.com');
     expect(deploymentState(model.deployment!)).toBe('starting');
     all.adopt(deployment('iris', { updatedAt: T0 + 2 }));

@@ -48,7 +48,7 @@ export function VersionsTable(props: { d: DeploymentWire; trans: TranslationBund
             <td>
               <span className={`jp-KubeflowDeploy-role jp-mod-${v.role}`}>{v.role}</span>
             </td>
-            <td title={v.modelType ?? v.format}>
+            <td title={v.storageUri ? `${v.modelFormat ?? v.format} · ${v.storageUri}` : v.modelType ?? v.format} data-storage-uri={v.storageUri}>
               {v.run} · {v.output}
             </td>
             <td>

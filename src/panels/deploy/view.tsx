@@ -1,5 +1,6 @@
 /**
- * One deployment in the main area: state, predict URL, gate, traffic,
+ * One deployment in the main area: state, predict URL (Kubeflow: the
+ * InferenceService's Ready, URL, traffic and failure in plain words), gate, traffic,
  * versions with their runs' metrics, challenger actions, the outcome of the
  * last action (a refused promotion with both numbers), "try it", delete.
  */
@@ -8,6 +9,7 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 import { VDomRenderer } from '@jupyterlab/ui-components';
 import type { DeploymentModel } from './deployment-model';
 import { deploymentState, gateText, trafficText } from './format';
+import { KServeStatus } from './kserve';
 import { TrafficControls } from './traffic';
 import { TryIt } from './try-it';
 import { VersionsTable } from './versions';
@@ -48,17 +50,13 @@ export class DeploymentView extends VDomRenderer<DeploymentModel> {
         </h2>
         <p className="jp-KubeflowDeploy-meta" data-target={d.target ?? 'local'}>
           {d.target === 'kubeflow'
-            ? trans.__('Kubeflow (KServe InferenceService) in namespace %1', d.namespace ?? '?')
+            ? trans.__('Kubeflow (KServe InferenceService) in namespace %1', d.namespace ?? '?') + (d.mode ? ` · ${trans.__('%1 mode', d.mode)}` : '')
             : trans.__('This machine (KServe model server, reached through Jupyter)')}
         </p>
         <p className="jp-KubeflowDeploy-meta">
           {trans.__('Predict URL')}: <code data-testid="predict-url">{model.url || trans.__('(not known yet)')}</code>
         </p>
-        {d.kserve && !d.kserve.ready && (d.kserve.explanation || d.kserve.reason) && (
-          <p className="jp-KubeflowDeploy-error" data-testid="kserve-status">
-            {d.kserve.explanation ?? d.kserve.reason}
-          </p>
-        )}
+        <KServeStatus d={d} trans={trans} />
         <p className="jp-KubeflowDeploy-meta" data-testid="traffic">
           {trans.__('Traffic')}: {trafficText(d, trans)}
         </p>
