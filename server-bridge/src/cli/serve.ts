@@ -1,10 +1,13 @@
 /**
  * `kubeflow-bridge serve`: run the bridge on loopback.
  *
- * Secrets come from the environment, never from argv (which `ps` shows):
+ * Secrets come from the environment or files, never from argv (which `ps` shows):
  *   KUBEFLOW_BRIDGE_SECRET        required; shared with the Jupyter server extension
+ *                                 (or --secret-file PATH, e.g. a mounted Secret key)
  *   KUBEFLOW_BRIDGE_KERNEL_TOKEN  optional; lets kernels call as the owner
+ *                                 (or --kernel-token-file PATH)
  *   KUBEFLOW_BRIDGE_OWNER         the owner's user name (default: $USER)
+ * --host: loopback only unless --allow-remote (serve-access.ts says why).
  * Options: --data-dir DIR (run history and artifacts; default
  * `$JUPYTER_DATA_DIR/kubeflow`, else the platform's Jupyter data dir +
  * `/kubeflow`), --root-dir DIR (notebook paths are relative to it: Jupyter's
@@ -36,13 +39,12 @@ import { createIdentity, identityOptions, IdentityOptions } from '../identity/se
 import { createLogger } from '../log';
 import { VERSION } from '../version';
 import { UsageError } from './usage';
+import { bridgeSecrets, checkHost } from './serve-access';
 import { KSERVE_FLAGS, kserveSettings } from '../serving/kserve/options';
 import type { KServeSettings } from '../serving/kserve/types';
 
 /** Exit code when the port is taken, so a supervisor can pick another. */
 export const EXIT_PORT_IN_USE = 3;
-
-const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
 export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const { values } = parseArgs({
@@ -50,6 +52,9 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<num
     options: {
       host: { type: 'string', default: '127.0.0.1' },
       port: { type: 'string', default: '0' },
+      'allow-remote': { type: 'boolean', default: false },
+      'secret-file': { type: 'string' },
+      'kernel-token-file': { type: 'string' },
       'watch-stdin': { type: 'boolean', default: false },
       'data-dir': { type: 'string' },
       'root-dir': { type: 'string' },
@@ -65,16 +70,14 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<num
   });
   const host = values.host!;
   const port = Number(values.port);
-  if (!LOOPBACK.has(host)) {
-    throw new UsageError(`--host must be a loopback address, not '${host}'`);
-  }
+  checkHost(host, values['allow-remote']!);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new UsageError(`--port must be an integer from 0 to 65535, not '${values.port}'`);
   }
-  const secret = env.KUBEFLOW_BRIDGE_SECRET ?? '';
-  if (secret.length < 16) {
-    throw new UsageError('KUBEFLOW_BRIDGE_SECRET must be set to a random string of 16 or more characters');
-  }
+  const { secret, kernelToken } = bridgeSecrets(
+    { secretFile: values['secret-file'], kernelTokenFile: values['kernel-token-file'] },
+    env
+  );
   let identityConfig: IdentityOptions;
   let kfpEndpoint: string | undefined;
   let kserve: KServeSettings;
@@ -126,7 +129,7 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<num
   const bridge = createBridgeServer(
     {
       secret,
-      kernelToken: env.KUBEFLOW_BRIDGE_KERNEL_TOKEN ?? '',
+      kernelToken,
       owner: env.KUBEFLOW_BRIDGE_OWNER || env.USER || 'owner'
     },
     log,

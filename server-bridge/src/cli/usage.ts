@@ -4,7 +4,8 @@ export class UsageError extends Error {}
 export const USAGE = `usage: kubeflow-bridge <command> [options]
 
 commands:
-  serve [--host 127.0.0.1] [--port N] [--watch-stdin] [--data-dir DIR] [--root-dir DIR]
+  serve [--host 127.0.0.1 [--allow-remote]] [--port N] [--watch-stdin]
+        [--secret-file PATH] [--kernel-token-file PATH] [--data-dir DIR] [--root-dir DIR]
         [--python PATH] [--identity none|pod|shared] [--kubeconfig PATH]
         [--user-map PATH] [--profiles on|off] [--kfp-endpoint URL]
         [--kserve-deployment-mode knative|standard] [--kserve-service-account NAME]
