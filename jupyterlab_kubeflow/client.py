@@ -55,6 +55,7 @@ __all__ = ["BridgeError", "Run", "RunFailed", "Study", "StudyFailed", "Task", "T
 
 URL_ENV = "KUBEFLOW_BRIDGE_URL"
 TOKEN_ENV = "KUBEFLOW_BRIDGE_TOKEN"
+NO_TOKEN_ENV = "KUBEFLOW_BRIDGE_NO_TOKEN"
 FINISHED = ("succeeded", "failed", "cancelled", "interrupted")
 
 
@@ -277,8 +278,21 @@ def runs(notebook: str | os.PathLike[str] | None = None, limit: int | None = Non
 def deploy(run: str | Run, output: str = "model", name: str | None = None, *,
            challenger: bool = False, challenger_percent: float | None = None,
            gate: dict[str, Any] | None = None, promote_if: dict[str, Any] | None = None,
-           routing: dict[str, Any] | None = None, wait: bool = True) -> dict[str, Any]:
-    """Serves a run's model output locally (KServe's model server); returns the deployment.
+           routing: dict[str, Any] | None = None, wait: bool = True,
+           target: str = "local", storage_uri: str | None = None, model_format: str | None = None,
+           namespace: str | None = None) -> dict[str, Any]:
+    """Serves a run's model output; returns the deployment.
+
+    ``target="local"`` (the default): KServe's model server on this machine,
+    reached through Jupyter. ``target="kubeflow"``: a KServe InferenceService
+    in your namespace, created with your identity; ``storage_uri`` (where
+    KServe loads the model from, e.g. ``s3://bucket/models/iris``; default:
+    the run's artifact location), ``model_format`` (the InferenceService's
+    ``modelFormat``, e.g. ``sklearn``; default: from the model's type) and
+    ``namespace`` (must be your own) apply to it only. Without Kubeflow
+    (no identity mode) it raises BridgeError, status 503, with the reason.
+    The deployment then carries ``target``, ``namespace``, ``mode`` and
+    ``kserve`` (Ready, URL, traffic, a failure explained).
 
     A new ``name`` makes the output its champion (``gate``: ``{"metric",
     "direction", "margin"}`` that every later promotion must pass;
@@ -292,8 +306,11 @@ def deploy(run: str | Run, output: str = "model", name: str | None = None, *,
                             "name": name or output, "wait": wait}
     if challenger:
         body["role"] = "challenger"
+    if target != "local":
+        body["target"] = target
     for key, value in (("challengerPercent", challenger_percent), ("gate", gate),
-                       ("promoteIf", promote_if), ("routing", routing)):
+                       ("promoteIf", promote_if), ("routing", routing), ("storageUri", storage_uri),
+                       ("modelFormat", model_format), ("namespace", namespace)):
         if value is not None:
             body[key] = value
     return _request("POST", "/api/deployments", body)["deployment"]
@@ -339,6 +356,12 @@ def _quote(part: str) -> str:
 
 def _endpoint() -> tuple[str, str]:
     url, token = os.environ.get(URL_ENV), os.environ.get(TOKEN_ENV)
+    if url and not token and os.environ.get(NO_TOKEN_ENV):
+        # A server connected to an existing bridge without sharing a kernel token.
+        raise BridgeError(
+            f"{TOKEN_ENV} is not set: this Jupyter server uses an existing bridge and gives kernels no "
+            "credential for it (the operator did not set KubeflowExtension.bridge_kernel_token_file); "
+            "use the Kubeflow panel, or ask for a kernel token to be shared with the bridge")
     if not url or not token:
         missing = " and ".join(n for n, v in ((URL_ENV, url), (TOKEN_ENV, token)) if not v)
         raise BridgeError(

@@ -98,8 +98,15 @@ p = client.predict("iris-kernel", INSTANCES)
 import numpy as np
 q = client.predict("iris-kernel", np.array(INSTANCES))
 fb = client.feedback("iris-kernel", p["request_id"], 0.5)
+try:
+    client.deploy(run, output="model", name="iris-kf", target="kubeflow", storage_uri="s3://models/iris",
+                  model_format="sklearn", namespace="alice")
+    kf = None
+except client.BridgeError as e:
+    kf = {"status": e.status, "field": e.field, "message": e.message}
 print(json.dumps({"run": run.id, "model": run.outputs["model"], "state": d["versions"][0]["server"]["state"],
-                  "predictions": p["predictions"], "numpy": q["predictions"], "version": p["version"], "feedback": fb}))
+                  "predictions": p["predictions"], "numpy": q["predictions"], "version": p["version"], "feedback": fb,
+                  "kubeflow": kf}))
 """
 
 
@@ -118,4 +125,8 @@ def test_client_deploy_predict_feedback_from_a_real_kernel(server: JupyterServer
     assert result["predictions"] == expected and result["numpy"] == expected
     assert result["version"] == "v1"
     assert result["feedback"]["version"] == "v1" and result["feedback"]["reward"] == 0.5
+    # target="kubeflow" on a server without Kubeflow: BridgeError 503 with the bridge's reason (no identity mode).
+    reason = proxy(server).get("/kubeflow/api/identity").json()["reason"]
+    assert reason
+    assert result["kubeflow"] == {"status": 503, "field": "target", "message": reason}
     proxy(server).delete("/kubeflow/api/deployments/iris-kernel")
