@@ -1,4 +1,4 @@
-"""The Jupyter server extension: start the bridge, route to it, stop it."""
+"""The Jupyter server extension: start the bridge (or connect to one), route to it, stop it."""
 
 from __future__ import annotations
 
@@ -6,18 +6,22 @@ import atexit
 import getpass
 import os
 import sys
+from typing import NoReturn
 
 from jupyter_core.paths import jupyter_data_dir
 from jupyter_server.extension.application import ExtensionApp
-from traitlets import Enum, Float, Unicode
+from traitlets import Bool, Enum, Float, Unicode
 
 from .handlers import handlers
+from .static_bridge import BridgeConfigError, StaticBridge
 from .supervisor import Backoff, BridgeSupervisor
 
 # What kernels get, through their environment: where the bridge is and a
 # kernel token that acts as the server's owner. Never the bridge's secret.
 KERNEL_URL_ENV = "KUBEFLOW_BRIDGE_URL"
 KERNEL_TOKEN_ENV = "KUBEFLOW_BRIDGE_TOKEN"
+# Set instead of the token when the operator gave kernels none (why, for the client's error).
+KERNEL_NO_TOKEN_ENV = "KUBEFLOW_BRIDGE_NO_TOKEN"
 
 
 def server_owner() -> str:
@@ -58,9 +62,38 @@ class KubeflowExtension(ExtensionApp):
         ),
     )
 
-    supervisor: BridgeSupervisor | None = None
+    # An existing bridge (static_bridge.py says why shared mode wants one).
+    bridge_url = Unicode(
+        "",
+        config=True,
+        help=(
+            "Connect to a bridge that runs elsewhere (e.g. a sidecar: http://127.0.0.1:8765) instead of "
+            "starting one. Only http on loopback unless bridge_allow_remote. Needs bridge_secret_file; "
+            "the identity options then belong to the bridge's own command line."
+        ),
+    )
+    bridge_secret_file = Unicode(
+        "", config=True, help="With bridge_url: a file holding the secret shared with the bridge (re-read on change/SIGHUP)."
+    )
+    bridge_kernel_token_file = Unicode(
+        "",
+        config=True,
+        help="With bridge_url: a file holding the bridge's kernel token. Unset: kernels get no bridge credential.",
+    )
+    bridge_allow_remote = Bool(
+        False,
+        config=True,
+        help="Allow a bridge_url that is not http on loopback (the secret and user names then cross that network).",
+    )
+
+    supervisor: BridgeSupervisor | StaticBridge | None = None
 
     def initialize_settings(self) -> None:
+        if self.bridge_url:
+            self._connect_existing_bridge()
+            return
+        if self.bridge_secret_file or self.bridge_kernel_token_file:
+            self.log.warning("KubeflowExtension.bridge_*_file is ignored without bridge_url")
         self.supervisor = BridgeSupervisor(
             owner=server_owner(),
             log=self.log,
@@ -86,6 +119,41 @@ class KubeflowExtension(ExtensionApp):
         # Belt and braces for exits that skip stop_extension (the bridge also
         # exits by itself when our end of its stdin closes).
         atexit.register(self.supervisor.stop)
+
+    def _connect_existing_bridge(self) -> None:
+        """No supervisor, no child: the proxy talks to bridge_url with the file's secret."""
+        if not self.bridge_secret_file:
+            self._refuse("KubeflowExtension.bridge_url needs KubeflowExtension.bridge_secret_file")
+        try:
+            bridge = StaticBridge(
+                self.bridge_url,
+                self.bridge_secret_file,
+                self.log,
+                kernel_token_file=self.bridge_kernel_token_file or None,
+                allow_remote=self.bridge_allow_remote,
+            )
+        except BridgeConfigError as err:
+            self._refuse(str(err))
+        bridge.install_sighup()
+        self.supervisor = bridge
+        self.serverapp.web_app.settings["kubeflow_bridge"] = bridge
+        self.log.info("kubeflow-bridge: using the existing bridge at %s", bridge.url)
+        # Kernels get the URL always, so that the client can say what is missing;
+        # the kernel token only if the operator shared one with the bridge.
+        os.environ[KERNEL_URL_ENV] = bridge.url
+        token = bridge.kernel_token
+        if token:
+            os.environ[KERNEL_TOKEN_ENV] = token
+        else:
+            os.environ.pop(KERNEL_TOKEN_ENV, None)
+            os.environ[KERNEL_NO_TOKEN_ENV] = "no KubeflowExtension.bridge_kernel_token_file"
+            self.log.info("kubeflow-bridge: no bridge_kernel_token_file: kernels cannot call the bridge")
+
+    def _refuse(self, message: str) -> NoReturn:
+        # Jupyter turns an extension's exceptions into warnings and serves on;
+        # a misconfigured bridge must stop the server instead (fail closed).
+        self.log.critical("%s", message)
+        raise SystemExit(f"jupyterlab_kubeflow: {message}")
 
     def initialize_handlers(self) -> None:
         web_app = self.serverapp.web_app

@@ -17,7 +17,7 @@ from jupyter_server.utils import url_path_join
 from tornado import httpclient, httputil, web, websocket
 from tornado.ioloop import IOLoop
 
-from .supervisor import BridgeSupervisor
+from .static_bridge import BridgeEndpoint
 
 AUTH_RESOURCE = "kubeflow"
 SECRET_HEADER = "X-Kubeflow-Bridge-Secret"
@@ -31,9 +31,9 @@ _FORWARD_RESPONSE = ("Content-Type", "Cache-Control", "X-Kubeflow-Version", "X-R
 # Query parameters that are Jupyter's, not the bridge's.
 _JUPYTER_QUERY = {"token", "_xsrf", "session_id"}
 
-def _bridge_identity(handler: JupyterHandler, supervisor: BridgeSupervisor) -> dict[str, str]:
+def _bridge_identity(handler: JupyterHandler, bridge: BridgeEndpoint) -> dict[str, str]:
     user = handler.current_user
-    return {SECRET_HEADER: supervisor.secret, USER_HEADER: user.username}
+    return {SECRET_HEADER: bridge.secret, USER_HEADER: user.username}
 
 def _bridge_query(handler: JupyterHandler) -> str:
     pairs = [
@@ -76,7 +76,8 @@ class _StreamRelay:
 
 class BridgeMixin:
     @property
-    def supervisor(self) -> BridgeSupervisor:
+    def bridge(self) -> BridgeEndpoint:
+        """Our child bridge (BridgeSupervisor) or an existing one (StaticBridge)."""
         return self.settings["kubeflow_bridge"]  # type: ignore[attr-defined]
 
 class BridgeProxyHandler(BridgeMixin, APIHandler):
@@ -85,14 +86,14 @@ class BridgeProxyHandler(BridgeMixin, APIHandler):
     auth_resource = AUTH_RESOURCE
 
     async def _proxy(self, path: str) -> None:
-        base = self.supervisor.url
+        base = self.bridge.url
         if base is None:
             self.set_status(503)
             self.set_header("Retry-After", "1")
             self.finish({"error": {"code": 503, "message": "the Kubeflow bridge is restarting"}})
             return
         headers = {k: v for k, v in self.request.headers.items() if k in _FORWARD_REQUEST}
-        headers.update(_bridge_identity(self, self.supervisor))
+        headers.update(_bridge_identity(self, self.bridge))
         method = self.request.method or "GET"
         body = self.request.body if method in ("POST", "PUT", "PATCH") else None
         # Stream the answer through as it arrives: followed task logs are
@@ -158,12 +159,12 @@ class BridgeEventsHandler(BridgeMixin, WebSocketMixin, websocket.WebSocketHandle
             authorized_ = await authorized_
         if not authorized_:
             raise web.HTTPError(403)
-        base = self.supervisor.url
+        base = self.bridge.url
         if base is None:
             raise web.HTTPError(503, "the Kubeflow bridge is restarting")
         request = httpclient.HTTPRequest(
             base.replace("http://", "ws://", 1) + "/api/events",
-            headers=_bridge_identity(self, self.supervisor),
+            headers=_bridge_identity(self, self.bridge),
             request_timeout=10,
         )
         try:

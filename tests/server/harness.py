@@ -89,7 +89,9 @@ class JupyterServer:
         return self.proc.returncode
 
 
-def start_server(tmp: Path, *args: str) -> JupyterServer:
+def start_server(tmp: Path, *args: str, own_bridge: bool = True) -> JupyterServer:
+    """A server; own_bridge=False when it connects to an existing bridge (no
+    "listening" line of ours to wait for)."""
     port = free_port()
     root = tmp / "root"
     root.mkdir(parents=True, exist_ok=True)
@@ -127,7 +129,7 @@ def start_server(tmp: Path, *args: str) -> JupyterServer:
     def ready() -> bool:
         if proc.poll() is not None:
             raise AssertionError(f"jupyter server exited early:\n{server.log()}")
-        if not server.bridges():
+        if own_bridge and not server.bridges():
             return False
         try:
             return httpx.get(f"{server.url}/api/status", timeout=2).status_code in (200, 403)
