@@ -10,7 +10,7 @@ import joblib
 import numpy as np
 import pandas as pd
 
-from ir_graphs import METRICS, one_step, param, round_trip
+from ir_graphs import METRICS, graph, one_step, param, round_trip, step
 
 PARAMS = {"n_rows": 7, "scale": 0.5, "verbose": True, "layers": [1, 2],
           "opts": {"a": 1}}
@@ -55,6 +55,46 @@ def test_values_round_trip_between_steps(compile_graph, pipeline_root):
     assert (meta["format"], meta["file"]) == ("joblib", "model.joblib")
     assert model.predict(pd.DataFrame({"x": [0.0]})).shape == (1,)
     assert sorted(os.listdir(root.path("prep", "arr"))) == ["kubeflow.json", "value.npy"]
+
+
+def test_xgboost_model_round_trips_with_joblib(compile_graph, pipeline_root):
+    """An XGBClassifier trained in one step is saved with joblib (as a model
+    server loads it) and predicts the same in the next step."""
+    sources = [
+        "import numpy as np\nfrom sklearn.datasets import load_iris\n"
+        "from xgboost import XGBClassifier",
+        "X, y = load_iris(return_X_y=True)\n"
+        "model = XGBClassifier(n_estimators=8, max_depth=2, random_state=0)\n"
+        "model.fit(X, y)\n"
+        "expected = model.predict(X)\n"
+        "proba = model.predict_proba(X)",
+        "again = model.predict(X)\n"
+        "same = bool((again == expected).all())\n"
+        "same_proba = bool(np.array_equal(model.predict_proba(X), proba))\n"
+        "kind = type(model).__module__ + '.' + type(model).__qualname__",
+    ]
+    trained = ["X", "expected", "model", "proba"]
+    _, docs = compile_graph(graph(sources, [
+        step("train", cells=[1], outputs=trained),
+        step("check", cells=[2], inputs=trained,
+             sources={n: "train" for n in trained}, after=["train"],
+             outputs=["kind", "same", "same_proba"]),
+    ], imports=[0]))
+    root = pipeline_root(docs[0])
+    for task in ("train", "check"):
+        done = root.run(task)
+        assert done.returncode == 0, done.stderr
+    meta, model = load(root.path("train", "model"))
+    assert (meta["format"], meta["file"]) == ("joblib", "model.joblib")
+    assert meta["type"] == "xgboost.sklearn.XGBClassifier"
+    assert sorted(os.listdir(root.path("train", "model"))) == [
+        "kubeflow.json", "model.joblib"]
+    _, X = load(root.path("train", "X"))
+    _, expected = load(root.path("train", "expected"))
+    assert np.array_equal(model.predict(X), expected)
+    assert load(root.path("check", "kind"))[1] == "xgboost.sklearn.XGBClassifier"
+    assert load(root.path("check", "same"))[1] is True
+    assert load(root.path("check", "same_proba"))[1] is True
 
 
 def test_parameter_defaults_are_used(compile_graph, pipeline_root):
