@@ -44,34 +44,16 @@ import os
 import pickle
 import sys
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from dataclasses import dataclass, field
 from typing import Any
+
+from ._transport import TOKEN_ENV, URL_ENV, BridgeError, _quote, _request  # noqa: F401 (re-exported)
 
 __all__ = ["BridgeError", "Run", "RunFailed", "Study", "StudyFailed", "Task", "Trial", "deploy", "feedback",
            "predict", "run", "runs", "studies", "tune"]
 
-URL_ENV = "KUBEFLOW_BRIDGE_URL"
-TOKEN_ENV = "KUBEFLOW_BRIDGE_TOKEN"
-NO_TOKEN_ENV = "KUBEFLOW_BRIDGE_NO_TOKEN"
 FINISHED = ("succeeded", "failed", "cancelled", "interrupted")
-
-
-class BridgeError(Exception):
-    """The bridge refused a request or cannot be reached.
-
-    ``field`` names the bad part of the request (``parameters.n_estimators``,
-    ``notebook.path``) when the bridge said which; ``status`` is the HTTP
-    status, or None when the bridge was not reached at all.
-    """
-
-    def __init__(self, message: str, field: str | None = None, status: int | None = None) -> None:
-        super().__init__(message if field is None else f"{message} (field {field})")
-        self.message = message
-        self.field = field
-        self.status = status
 
 
 class RunFailed(Exception):
@@ -275,66 +257,6 @@ def runs(notebook: str | os.PathLike[str] | None = None, limit: int | None = Non
     return [_run_of(r) for r in _request("GET", f"/api/runs{suffix}")["runs"]]
 
 
-def deploy(run: str | Run, output: str = "model", name: str | None = None, *,
-           challenger: bool = False, challenger_percent: float | None = None,
-           gate: dict[str, Any] | None = None, promote_if: dict[str, Any] | None = None,
-           routing: dict[str, Any] | None = None, wait: bool = True,
-           target: str = "local", storage_uri: str | None = None, model_format: str | None = None,
-           namespace: str | None = None) -> dict[str, Any]:
-    """Serves a run's model output; returns the deployment.
-
-    ``target="local"`` (the default): KServe's model server on this machine,
-    reached through Jupyter. ``target="kubeflow"``: a KServe InferenceService
-    in your namespace, created with your identity; ``storage_uri`` (where
-    KServe loads the model from, e.g. ``s3://bucket/models/iris``; default:
-    the run's artifact location), ``model_format`` (the InferenceService's
-    ``modelFormat``, e.g. ``sklearn``; default: from the model's type) and
-    ``namespace`` (must be your own) apply to it only. Without Kubeflow
-    (no identity mode) it raises BridgeError, status 503, with the reason.
-    The deployment then carries ``target``, ``namespace``, ``mode`` and
-    ``kserve`` (Ready, URL, traffic, a failure explained).
-
-    A new ``name`` makes the output its champion (``gate``: ``{"metric",
-    "direction", "margin"}`` that every later promotion must pass;
-    ``routing``: a fixed split or a bandit). ``challenger=True`` adds it to
-    an existing deployment instead, with ``challenger_percent`` of the
-    traffic, or, with ``promote_if``, as the champion if it passes that
-    gate (BridgeError, status 409, when it does not). ``wait``: return once
-    the model server is ready.
-    """
-    body: dict[str, Any] = {"run": run.id if isinstance(run, Run) else run, "output": output,
-                            "name": name or output, "wait": wait}
-    if challenger:
-        body["role"] = "challenger"
-    if target != "local":
-        body["target"] = target
-    for key, value in (("challengerPercent", challenger_percent), ("gate", gate),
-                       ("promoteIf", promote_if), ("routing", routing), ("storageUri", storage_uri),
-                       ("modelFormat", model_format), ("namespace", namespace)):
-        if value is not None:
-            body[key] = value
-    return _request("POST", "/api/deployments", body)["deployment"]
-
-
-def predict(name: str, instances: Any) -> dict[str, Any]:
-    """V1 prediction: ``{"predictions", "version", "request_id", "latency_ms"}``.
-
-    ``instances``: a list of rows (a numpy array or DataFrame is converted).
-    Keep ``request_id`` to send ``feedback`` for a bandit.
-    """
-    if hasattr(instances, "tolist"):
-        instances = instances.tolist()
-    elif hasattr(instances, "to_numpy"):
-        instances = instances.to_numpy().tolist()
-    return _request("POST", f"/api/deployments/{_quote(name)}/predict", {"instances": instances})
-
-
-def feedback(name: str, request_id: str, reward: float) -> dict[str, Any]:
-    """A reward in [0, 1] for the version that answered ``request_id`` (bandit routing learns from it)."""
-    return _request("POST", f"/api/deployments/{_quote(name)}/feedback",
-                    {"request_id": request_id, "reward": reward})
-
-
 def _run_of(body: dict[str, Any]) -> Run:
     tasks: list[Task] = []
     outputs: dict[str, str] = {}
@@ -350,62 +272,6 @@ def _run_of(body: dict[str, Any]) -> Run:
                kfp_run_id=(body.get("remote") or {}).get("runId"))
 
 
-def _quote(part: str) -> str:
-    return urllib.parse.quote(part, safe="")
-
-
-def _endpoint() -> tuple[str, str]:
-    url, token = os.environ.get(URL_ENV), os.environ.get(TOKEN_ENV)
-    if url and not token and os.environ.get(NO_TOKEN_ENV):
-        # A server connected to an existing bridge without sharing a kernel token.
-        raise BridgeError(
-            f"{TOKEN_ENV} is not set: this Jupyter server uses an existing bridge and gives kernels no "
-            "credential for it (the operator did not set KubeflowExtension.bridge_kernel_token_file); "
-            "use the Kubeflow panel, or ask for a kernel token to be shared with the bridge")
-    if not url or not token:
-        missing = " and ".join(n for n, v in ((URL_ENV, url), (TOKEN_ENV, token)) if not v)
-        raise BridgeError(
-            f"{missing} {'is' if ' and ' not in missing else 'are'} not set: jupyterlab_kubeflow.client works in a kernel started by a Jupyter "
-            "server with the jupyterlab_kubeflow extension (restart the kernel if the server "
-            "was restarted; from a terminal or CI use `kubeflow-bridge run NOTEBOOK`)")
-    return url.rstrip("/"), token
-
-
-# The bridge listens on loopback: never through an HTTP(S)_PROXY.
-_opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-
-
-def _request(method: str, path: str, body: Any = None) -> Any:
-    url, token = _endpoint()
-    headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
-    data = None
-    if body is not None:
-        data = json.dumps(body).encode()
-        headers["Content-Type"] = "application/json"
-    request = urllib.request.Request(url + path, data=data, method=method, headers=headers)
-    try:
-        with _opener.open(request, timeout=60) as response:
-            text = response.read().decode("utf-8")
-            kind = response.headers.get("Content-Type", "")
-    except urllib.error.HTTPError as err:
-        raise _refusal(err) from None
-    except (urllib.error.URLError, OSError) as err:
-        reason = getattr(err, "reason", err)
-        raise BridgeError(f"cannot reach the kubeflow bridge at {url}: {reason}") from None
-    return json.loads(text) if kind.startswith("application/json") else text
-
-
-def _refusal(err: urllib.error.HTTPError) -> BridgeError:
-    text = err.read().decode("utf-8", "replace")
-    try:
-        error = json.loads(text)["error"]
-        return BridgeError(error["message"], error.get("field"), err.code)
-    except (ValueError, KeyError, TypeError):
-        if err.code == 401:
-            return BridgeError("the bridge refused this kernel's credential (restart the kernel "
-                               "if the Jupyter server was restarted)", status=401)
-        return BridgeError(f"the bridge answered {err.code}: {text[:200] or err.reason}", status=err.code)
-
-
-# Tuning studies (tuning/studies.py, which uses _request above): imported last.
+# Tuning studies and deployments live beside this module, on the same transport.
+from .serving.deployments import deploy, feedback, predict  # noqa: E402
 from .tuning.studies import Study, StudyFailed, Trial, studies, tune  # noqa: E402

@@ -15,18 +15,9 @@ import urllib.parse
 from dataclasses import dataclass, field
 from typing import Any
 
-
-class _Client:
-    """``jupyterlab_kubeflow.client``'s transport, looked up when used: that
-    module imports this one at its end, so neither needs the other first."""
-
-    def __getattr__(self, name: str) -> Any:
-        from .. import client
-
-        return getattr(client, name)
+from .._transport import _quote, _request
 
 
-_client = _Client()
 
 
 class StudyFailed(Exception):
@@ -70,7 +61,7 @@ class Study:
         return self.state != "running"
 
     def refresh(self) -> Study:
-        self._update(_client._request("GET", f"/api/studies/{_client._quote(self.id)}"))
+        self._update(_request("GET", f"/api/studies/{_quote(self.id)}"))
         return self
 
     def wait(self, timeout: float | None = None, check: bool = True) -> Study:
@@ -89,11 +80,11 @@ class Study:
 
     def stop(self) -> Study:
         """Cancels the running trials; ``resume()`` goes on later, retrying their points."""
-        self._update(_client._request("POST", f"/api/studies/{_client._quote(self.id)}/stop"))
+        self._update(_request("POST", f"/api/studies/{_quote(self.id)}/stop"))
         return self
 
     def resume(self) -> Study:
-        self._update(_client._request("POST", f"/api/studies/{_client._quote(self.id)}/resume"))
+        self._update(_request("POST", f"/api/studies/{_quote(self.id)}/resume"))
         return self
 
     def _update(self, body: dict[str, Any]) -> None:
@@ -146,7 +137,7 @@ def tune(
         **({} if seed is None else {"seed": seed}),
     }
     body = {"notebook": source, "spec": spec, "options": {"python": python or sys.executable}}
-    study = _study_of(_client._request("POST", "/api/studies", body))
+    study = _study_of(_request("POST", "/api/studies", body))
     if not wait:
         return study
     try:
@@ -160,7 +151,7 @@ def tune(
 def studies(notebook: str | os.PathLike[str] | None = None) -> list[Study]:
     """Past and current studies, newest first; only a notebook's when given (trials: refresh())."""
     query = "" if notebook is None else "?" + urllib.parse.urlencode({"notebook": os.path.abspath(os.fspath(notebook))})
-    return [_study_of(s) for s in _client._request("GET", f"/api/studies{query}")["studies"]]
+    return [_study_of(s) for s in _request("GET", f"/api/studies{query}")["studies"]]
 
 
 def space_entry(name: str, value: Any) -> dict[str, Any]:
