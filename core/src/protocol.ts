@@ -54,10 +54,10 @@ export function isHelloEvent(value: unknown): value is HelloEvent {
 }
 
 // ---------------------------------------------------------------------------
-// Runs (`/api/runs` and the `run` / `task` events): the part of the local
-// engine's records (server-bridge/src/engines/local/types.ts) that the
-// browser reads. A frontend test checks that the engine's records stay
-// assignable to these shapes.
+// Runs (`/api/runs` and the `run` / `task` events): what the browser reads.
+// The engine's records (server-bridge/src/engines/local/types.ts) extend
+// these shapes, and server-bridge/test/wire.spec.ts checks that its other
+// records still fit, so the two sides cannot drift apart.
 
 export type RunState = 'pending' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'interrupted';
 
