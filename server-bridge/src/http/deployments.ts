@@ -26,8 +26,12 @@
  * the user's own: 403 otherwise). A name the user deployed there is routed
  * there; its views add `target`, `namespace`, `mode` and `kserve` (status).
  * Feedback on it names the version: `{version, reward}` (KServe answers
- * requests itself, so the bridge has no request ids). Predict and infer are
- * not proxied for it (409 saying where its URL is).
+ * requests itself, so the bridge has no request ids). Predict and infer on
+ * it are forwarded to the InferenceService's address as the user, with their
+ * kube-audience token (serving/kserve/predict.ts): the same answers with the
+ * champion's `version`/`role` and `latency_ms`, `X-Kubeflow-Version`, no
+ * request id; 503 naming the reason while it is not Ready, 502 when its
+ * host cannot be reached, 504 when it does not answer in time.
  */
 import { EngineError } from '../engines/local/types';
 import { IdentityError } from '../identity/types';
@@ -217,28 +221,23 @@ export function addDeploymentRoutes(router: Router, service: DeploymentService, 
   /** The KServe back end when this user deployed `name` there, else null (local). */
   const remote = async (ctx: RouteContext): Promise<KServeDeployments | null> =>
     kserve && (await kserve.has(ctx.caller.user, ctx.params.name)) ? kserve : null;
-  const answer = (ctx: RouteContext, a: Awaited<ReturnType<DeploymentService['predict']>>, v2: boolean) => {
+  /** A local answer, or a Kubeflow one (no request id: KServe answered, not the bridge's router). */
+  type Answered = Omit<Awaited<ReturnType<DeploymentService['predict']>>, 'requestId'> & { requestId?: string };
+  const answer = (ctx: RouteContext, a: Answered, v2: boolean) => {
     ctx.res.setHeader('X-Kubeflow-Version', a.version);
-    ctx.res.setHeader('X-Request-Id', a.requestId);
+    const rid = a.requestId === undefined ? {} : { request_id: a.requestId };
+    if (a.requestId !== undefined) {
+      ctx.res.setHeader('X-Request-Id', a.requestId);
+    }
     const meta = { version: a.version, role: a.role, latency_ms: a.latencyMs };
     if (a.status >= 400) {
       const message = typeof a.body.error === 'string' ? a.body.error : JSON.stringify(a.body);
-      sendJson(ctx.res, a.status, { error: { code: a.status, message }, ...meta, request_id: a.requestId });
+      sendJson(ctx.res, a.status, { error: { code: a.status, message }, ...meta, ...rid });
     } else if (v2) {
       const parameters = isObj(a.body.parameters) ? a.body.parameters : {};
-      sendJson(ctx.res, 200, { ...a.body, id: a.requestId, parameters: { ...parameters, ...meta } });
+      sendJson(ctx.res, 200, { ...a.body, ...(a.requestId === undefined ? {} : { id: a.requestId }), parameters: { ...parameters, ...meta } });
     } else {
-      sendJson(ctx.res, 200, { ...a.body, ...meta, request_id: a.requestId });
-    }
-  };
-  const notProxied = async (ctx: RouteContext): Promise<void> => {
-    const k = await remote(ctx);
-    if (k) {
-      const url = (await k.get(ctx.caller.user, ctx.params.name)).kserve.url;
-      throw new EngineError(
-        `${ctx.params.name} runs on KServe: the bridge does not proxy its predictions; call ${url ?? 'its URL (not ready yet)'} from inside the cluster`,
-        409, 'name'
-      );
+      sendJson(ctx.res, 200, { ...a.body, ...meta, ...rid });
     }
   };
   const body = async (ctx: RouteContext): Promise<Obj> => {
@@ -309,19 +308,27 @@ export function addDeploymentRoutes(router: Router, service: DeploymentService, 
       sendJson(ctx.res, 200, await (k ? k.rollback(ctx.caller.user, ctx.params.name) : service.rollback(ctx.params.name)));
     }))
     .add('POST', '/api/deployments/:name/predict', guarded(async ctx => {
-      await notProxied(ctx);
+      const k = await remote(ctx);
       const b = await body(ctx);
       if (!Array.isArray(b.instances)) {
         throw bad('instances must be a list of instances (V1: {"instances": [[...], ...]})', 'instances');
+      }
+      if (k) {
+        answer(ctx, await k.predict(ctx.caller.user, ctx.params.name, 'v1', b), false);
+        return;
       }
       service.get(ctx.params.name);
       answer(ctx, await service.predict(ctx.params.name, b), false);
     }))
     .add('POST', '/api/deployments/:name/v2/infer', guarded(async ctx => {
-      await notProxied(ctx);
+      const k = await remote(ctx);
       const b = await body(ctx);
       if (!Array.isArray(b.inputs) || b.inputs.length === 0) {
         throw bad('inputs must be a non-empty list of tensors {name, shape, datatype, data}', 'inputs');
+      }
+      if (k) {
+        answer(ctx, await k.predict(ctx.caller.user, ctx.params.name, 'v2', b), true);
+        return;
       }
       service.get(ctx.params.name);
       answer(ctx, await service.infer(ctx.params.name, b), true);

@@ -23,10 +23,12 @@ import { INFERENCE_GRAPH, INFERENCE_SERVICE, KubeObjects } from '../../kube/obje
 import type { KubeStatusEvent, StartWatch } from '../../kube/watch';
 import { StatusWatches } from '../../kube/watch';
 import type { ScopedKube } from '../../identity/scoped';
+import type { TokenSource } from '../../identity/types';
 import type { Logger } from '../../log';
 import { checkGate } from '../gate';
 import { GateRefused, DeployRequest, DeployResult, NAME_PATTERN } from '../service';
-import type { DeploymentEvent, Routing, ServerStatus } from '../types';
+import type { DeploymentEvent, Role, Routing, ServerStatus } from '../types';
+import { forwardPrediction, predictPath, Protocol, serviceAddress } from './predict';
 import { KServeRecords } from './records';
 import type { KServeRecord, KServeSettings, KServeVersion, KServeView } from './types';
 import { kserveVersionFromRun } from './version';
@@ -47,6 +49,7 @@ export class KServeDeployments {
   constructor(
     private engine: LocalEngine,
     kube: ScopedKube,
+    private tokens: TokenSource,
     private resolver: IdentityResolver,
     private records: KServeRecords,
     readonly settings: KServeSettings,
@@ -254,6 +257,37 @@ export class KServeDeployments {
     }
     this.records.put(r);
     return { version, reward, weights: r.graph?.weights ?? null };
+  }
+
+  /**
+   * "Try it": the request forwarded to the InferenceService as the user
+   * (predict.ts), after a fresh read of its status: 503 naming the reason
+   * while Ready is not True. KServe picks the revision under a canary
+   * split, so the answer names the champion (under bandit routing the
+   * champion's own service answers).
+   */
+  async predict(user: string, name: string, protocol: Protocol, body: unknown): Promise<{
+    status: number; body: { [key: string]: unknown }; version: string; role: Role; latencyMs: number;
+  }> {
+    const r = await this.require(user, name);
+    const { object } = await this.objects.get(user, INFERENCE_SERVICE, name);
+    this.remember(r, object.status, user);
+    const status = this.statuses.get(`${r.namespace}/${r.name}`)!;
+    if (!status.ready) {
+      const why = [status.reason, status.explanation].filter(Boolean).join('; ') || 'KServe has not reported a Ready condition yet';
+      throw new EngineError(`${name} is not Ready yet: ${why}`, 503, 'name');
+    }
+    const base = serviceAddress(object.status, name);
+    const token = await this.tokens.token(user, 'kube');
+    const champion = championOf(r);
+    const answer = await forwardPrediction(base, predictPath(protocol, name), token, body, name).catch((err: Error) => {
+      this.log.warning('kserve prediction failed', { namespace: r.namespace, name, protocol, host: base.host, error: err.message, user });
+      throw err;
+    });
+    this.log.info('kserve prediction forwarded', {
+      namespace: r.namespace, name, protocol, host: base.host, status: answer.status, latencyMs: answer.latencyMs, user
+    });
+    return { ...answer, version: champion.id, role: champion.role };
   }
 
   close(): void {

@@ -27,5 +27,5 @@ export function kserveTarget(
     return identity.reason;
   }
   const records = new KServeRecords(join(engine.options.dataDir, 'kserve'));
-  return new KServeDeployments(engine, identity.kube, identity.resolver, records, settings ?? DEFAULT_KSERVE, publish, log, startWatch);
+  return new KServeDeployments(engine, identity.kube, identity.tokens, identity.resolver, records, settings ?? DEFAULT_KSERVE, publish, log, startWatch);
 }
