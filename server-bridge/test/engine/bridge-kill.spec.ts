@@ -3,13 +3,12 @@
  * folder: history is intact and the run in progress is `interrupted`.
  * Needs `npm run build:bridge` first (the test command does it).
  */
-import { ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { api, BuiltBridge, startBuiltBridge, stopAll } from './built-bridge';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { alive, BRIDGE, code, notebook, PYTHON, Sandbox, sandbox, until } from './helpers';
 
-const SECRET = 'kill-test-secret-0123456789';
-const HEADERS = { 'X-Kubeflow-Bridge-Secret': SECRET, 'X-Kubeflow-User': 'dana', 'Content-Type': 'application/json' };
 
 let box: Sandbox;
 const bridges: ChildProcess[] = [];
@@ -17,42 +16,16 @@ beforeEach(() => {
   box = sandbox();
 });
 afterEach(async () => {
-  for (const b of bridges.splice(0)) {
-    if (b.exitCode === null && b.signalCode === null) {
-      b.kill('SIGTERM');
-      await new Promise(resolve => b.once('exit', resolve));
-    }
-  }
+  await stopAll(bridges);
   await box.cleanup();
 });
 
 jest.setTimeout(90000);
 
-async function startBridge(): Promise<{ proc: ChildProcess; base: string }> {
-  const proc = spawn(process.execPath, [BRIDGE, 'serve', '--port', '0', '--data-dir', box.data, '--root-dir', box.root], {
-    env: { ...process.env, KUBEFLOW_BRIDGE_SECRET: SECRET },
-    stdio: ['ignore', 'pipe', 'pipe']
-  });
-  bridges.push(proc);
-  let stderr = '';
-  proc.stderr!.on('data', d => (stderr += d));
-  const port = await new Promise<number>((resolve, reject) => {
-    let out = '';
-    proc.stdout!.on('data', d => {
-      out += d;
-      const line = out.split('\n').find(l => l.includes('"listening"'));
-      if (line) {
-        resolve(JSON.parse(line).port);
-      }
-    });
-    proc.once('exit', code => reject(new Error(`bridge exited ${code}: ${stderr}`)));
-  });
-  return { proc, base: `http://127.0.0.1:${port}` };
-}
-
-async function api(base: string, method: string, path: string, body?: unknown): Promise<any> {
-  const res = await fetch(base + path, { method, headers: HEADERS, body: body === undefined ? undefined : JSON.stringify(body) });
-  return res.json();
+async function startBridge(): Promise<BuiltBridge> {
+  const bridge = await startBuiltBridge(['--data-dir', box.data, '--root-dir', box.root]);
+  bridges.push(bridge.proc);
+  return bridge;
 }
 
 it('keeps finished runs and marks the run in progress interrupted', async () => {

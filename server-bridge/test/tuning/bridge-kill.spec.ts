@@ -4,13 +4,12 @@
  * were, the interrupted trial's point is tried again, and the study
  * reaches its budget. Needs `npm run build:bridge` first.
  */
-import { ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { api, BuiltBridge, startBuiltBridge, stopAll } from '../engine/built-bridge';
 import { existsSync } from 'node:fs';
 import { BRIDGE, code, notebook, PYTHON, Sandbox, sandbox } from '../engine/helpers';
 import { spec } from './helpers';
 
-const SECRET = 'kill-test-secret-0123456789';
-const HEADERS = { 'X-Kubeflow-Bridge-Secret': SECRET, 'X-Kubeflow-User': 'dana', 'Content-Type': 'application/json' };
 
 let box: Sandbox;
 const bridges: ChildProcess[] = [];
@@ -18,42 +17,16 @@ beforeEach(() => {
   box = sandbox();
 });
 afterEach(async () => {
-  for (const b of bridges.splice(0)) {
-    if (b.exitCode === null && b.signalCode === null) {
-      b.kill('SIGTERM');
-      await new Promise(resolve => b.once('exit', resolve));
-    }
-  }
+  await stopAll(bridges);
   await box.cleanup();
 });
 
 jest.setTimeout(120000);
 
-async function startBridge(): Promise<{ proc: ChildProcess; base: string }> {
-  const proc = spawn(process.execPath, [BRIDGE, 'serve', '--port', '0', '--data-dir', box.data, '--root-dir', box.root, '--python', PYTHON], {
-    env: { ...process.env, KUBEFLOW_BRIDGE_SECRET: SECRET },
-    stdio: ['ignore', 'pipe', 'pipe']
-  });
-  bridges.push(proc);
-  let stderr = '';
-  proc.stderr!.on('data', d => (stderr += d));
-  const port = await new Promise<number>((resolve, reject) => {
-    let out = '';
-    proc.stdout!.on('data', d => {
-      out += d;
-      const line = out.split('\n').find(l => l.includes('"listening"'));
-      if (line) {
-        resolve(JSON.parse(line).port);
-      }
-    });
-    proc.once('exit', c => reject(new Error(`bridge exited ${c}: ${stderr}`)));
-  });
-  return { proc, base: `http://127.0.0.1:${port}` };
-}
-
-async function api(base: string, method: string, path: string, body?: unknown): Promise<any> {
-  const res = await fetch(base + path, { method, headers: HEADERS, body: body === undefined ? undefined : JSON.stringify(body) });
-  return res.json();
+async function startBridge(): Promise<BuiltBridge> {
+  const bridge = await startBuiltBridge(['--data-dir', box.data, '--root-dir', box.root, '--python', PYTHON]);
+  bridges.push(bridge.proc);
+  return bridge;
 }
 
 async function poll(base: string, id: string, until: (s: any) => boolean, timeoutMs = 60000): Promise<any> {
