@@ -12,17 +12,11 @@ import { addDeploymentRoutes } from '../../src/http/deployments';
 import { DeploymentService } from '../../src/serving/service';
 import { modelServerScript } from '../../src/serving/script';
 import type { DeploymentEvent } from '../../src/serving/types';
-import { code, notebook, PYTHON, sandbox, Sandbox, until } from '../engine/helpers';
+import { PYTHON, sandbox, Sandbox, until } from '../engine/helpers';
+import { IRIS } from './iris';
 
 jest.setTimeout(180_000);
 
-const IRIS = notebook([
-  code('from sklearn.datasets import load_iris\nfrom sklearn.model_selection import train_test_split\nfrom sklearn.tree import DecisionTreeClassifier', { role: 'imports' }),
-  code('depth = 2', { role: 'parameters' }),
-  code('X, y = load_iris(return_X_y=True)\nXtr, Xte, ytr, yte = train_test_split(X, y, test_size=0.5, random_state=0)\nmodel = DecisionTreeClassifier(max_depth=depth, random_state=0).fit(Xtr, ytr)', { step: 'train' }),
-  code('accuracy = float(model.score(Xte, yte))', { step: 'evaluate' }),
-  code('accuracy', { role: 'metrics' })
-]);
 
 const INSTANCES = [[5.1, 3.5, 1.4, 0.2], [6.0, 2.7, 5.1, 1.6], [6.7, 3.0, 5.2, 2.3], [5.9, 3.0, 4.2, 1.5], [4.9, 2.4, 3.3, 1.0]];
 
