@@ -4,7 +4,7 @@
  * killed at any moment has lost nothing it reported.
  */
 import { hostname } from 'node:os';
-import type { Database } from '../engines/local/sqlite';
+import { Database, inTransaction } from '../engines/local/sqlite';
 import { processAlive } from '../engines/local/store';
 import type { StudySpec } from '../../../core/src/tuning/spec';
 import { COMPONENT_VERSIONS, STUDY_MIGRATIONS, STUDY_SCHEMA_VERSION } from './schema';
@@ -32,15 +32,7 @@ export class StudyStore {
   }
 
   private tx<T>(fn: () => T): T {
-    this.db.exec('BEGIN IMMEDIATE');
-    try {
-      const result = fn();
-      this.db.exec('COMMIT');
-      return result;
-    } catch (err) {
-      this.db.exec('ROLLBACK');
-      throw err;
-    }
+    return inTransaction(this.db, fn);
   }
 
   private migrate(): void {

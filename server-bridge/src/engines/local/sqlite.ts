@@ -65,3 +65,19 @@ export function openDatabase(path: string, mode: JournalMode): Database {
   db.exec('PRAGMA foreign_keys=ON');
   return db;
 }
+
+/**
+ * Runs `fn` in one write transaction: all of it is committed, or none.
+ * `node:sqlite` has no helper for this; every store uses this one.
+ */
+export function inTransaction<T>(db: Database, fn: () => T): T {
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    const result = fn();
+    db.exec('COMMIT');
+    return result;
+  } catch (err) {
+    db.exec('ROLLBACK');
+    throw err;
+  }
+}

@@ -10,7 +10,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { MIGRATIONS, SCHEMA, SCHEMA_VERSION } from './schema';
-import { Database, JournalMode, openDatabase, probeWal } from './sqlite';
+import { Database, inTransaction, JournalMode, openDatabase, probeWal } from './sqlite';
 import { json, num, parse, Row, RUN_COLUMNS, runOf, TASK_COLUMNS, taskOf } from './rows';
 import type { RunRecord, RunWithTasks, TaskRecord } from './types';
 
@@ -46,15 +46,7 @@ export class Store {
 
   /** Runs `fn` in one write transaction: all of it is committed, or none. */
   transaction<T>(fn: () => T): T {
-    this.db.exec('BEGIN IMMEDIATE');
-    try {
-      const result = fn();
-      this.db.exec('COMMIT');
-      return result;
-    } catch (err) {
-      this.db.exec('ROLLBACK');
-      throw err;
-    }
+    return inTransaction(this.db, fn);
   }
 
   insertRun(run: RunRecord, ir: object, tasks: TaskRecord[]): void {
