@@ -112,3 +112,30 @@ class Bridge:
     def stop(self) -> None:
         self.events.close()
         procs.stop(self.proc)
+
+
+def tenancy(cluster, *, extra_accounts: dict[str, list[str]] | None = None) -> tuple[str, str, str]:  # noqa: ANN001
+    """Two user namespaces (A, B) with a `default-editor` each, and the
+    bridge's own namespace and service account, allowed to mint tokens in
+    A and B through the shipped ClusterRole (under a unique name: cluster-
+    scoped objects outlive a test, and no controller cleans up here).
+    `extra_accounts`: more service accounts to create, by namespace role
+    ('a' or 'b'). Returns (a, b, home)."""
+    import yaml
+
+    from .harness import REPO, check, unique
+
+    a, b, home = (cluster.create_namespace(unique(n)) for n in ("team-a", "team-b", "bridge"))
+    for ns in (a, b):
+        cluster.create_service_account(ns, "default-editor")
+    for which, names in (extra_accounts or {}).items():
+        for name in names:
+            cluster.create_service_account({"a": a, "b": b}[which], name)
+    cluster.create_service_account(home, "kubeflow-bridge")
+    mint = yaml.safe_load((REPO / "manifests" / "clusterrole-mint.yaml").read_text())
+    mint["metadata"]["name"] = unique("kubeflow-bridge-mint")
+    with cluster.admin() as c:
+        check(c.post("/apis/rbac.authorization.k8s.io/v1/clusterroles", json=mint))
+    for ns in (a, b):
+        cluster.bind(ns, mint["metadata"]["name"], f"{home}/kubeflow-bridge", role_kind="ClusterRole")
+    return a, b, home

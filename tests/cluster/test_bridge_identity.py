@@ -22,6 +22,7 @@ import pytest
 import websocket
 import yaml
 
+from .bridge_proc import tenancy
 from .harness import REPO, Cluster, check, unique
 
 KFP = "pipelines.kubeflow.org"
@@ -75,18 +76,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict:
 @pytest.fixture(scope="module")
 def world(cluster: Cluster, tmp_path_factory: pytest.TempPathFactory) -> dict:
     """Namespaces A and B, their default-editors, the bridge's SA and RBAC."""
-    a, b, home = cluster.create_namespace(unique("team-a")), cluster.create_namespace(unique("team-b")), cluster.create_namespace(unique("bridge"))
-    for ns in (a, b):
-        cluster.create_service_account(ns, "default-editor")
-    cluster.create_service_account(a, "other-sa")
-    cluster.create_service_account(home, "kubeflow-bridge")
-    # The shipped ClusterRole, under a unique name (cluster-scoped objects outlive the test).
-    mint = yaml.safe_load((REPO / "manifests" / "clusterrole-mint.yaml").read_text())
-    mint["metadata"]["name"] = unique("kubeflow-bridge-mint")
-    with cluster.admin() as c:
-        check(c.post("/apis/rbac.authorization.k8s.io/v1/clusterroles", json=mint))
-    for ns in (a, b):
-        cluster.bind(ns, mint["metadata"]["name"], f"{home}/kubeflow-bridge", role_kind="ClusterRole")
+    a, b, home = tenancy(cluster, extra_accounts={"a": ["other-sa"]})
     # A's default-editor may work with Katib and KServe objects in A; B's has no binding.
     cluster.create_role(a, "editor", [
         {"apiGroups": ["kubeflow.org"], "resources": ["experiments"], "verbs": ["create", "get", "list", "watch"]},

@@ -23,8 +23,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from .bridge_proc import Bridge, Events
-from .harness import REPO, Cluster, check, unique
+from .bridge_proc import Bridge, Events, tenancy
+from .harness import Cluster, check, unique
 
 JWT = "eyJ"
 LABEL = "katib.kubeflow.org/metrics-collector-injection"
@@ -61,16 +61,7 @@ def study_body(**extra: object) -> dict:
 
 @pytest.fixture(scope="module")
 def world(cluster: Cluster, tmp_path_factory: pytest.TempPathFactory) -> dict:
-    a, b, home = cluster.create_namespace(unique("team-a")), cluster.create_namespace(unique("team-b")), cluster.create_namespace(unique("bridge"))
-    for ns in (a, b):
-        cluster.create_service_account(ns, "default-editor")
-    cluster.create_service_account(home, "kubeflow-bridge")
-    mint = yaml.safe_load((REPO / "manifests" / "clusterrole-mint.yaml").read_text())
-    mint["metadata"]["name"] = unique("kubeflow-bridge-mint")
-    with cluster.admin() as c:
-        check(c.post("/apis/rbac.authorization.k8s.io/v1/clusterroles", json=mint))
-    for ns in (a, b):
-        cluster.bind(ns, mint["metadata"]["name"], f"{home}/kubeflow-bridge", role_kind="ClusterRole")
+    a, b, home = tenancy(cluster)
     # What a Kubeflow profile's default-editor may do with Katib objects (kubeflow-katib-edit, narrowed).
     cluster.create_role(a, "katib-edit", [
         {"apiGroups": ["kubeflow.org"], "resources": ["experiments"], "verbs": ["create", "get", "list", "watch", "patch"]},
